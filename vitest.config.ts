@@ -1,0 +1,45 @@
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+const root = import.meta.dirname;
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        // Worker tests run inside workerd with real D1, Durable Objects, Queues and R2.
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            remoteBindings: false,
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations(path.join(root, "migrations")),
+                ADMIN_TOKEN: "test-admin-token-0123456789",
+                EVOLUTION_API_KEY: "test-global-key",
+              },
+            },
+          })),
+        ],
+        test: {
+          name: "worker",
+          include: ["worker/test/**/*.test.ts"],
+          setupFiles: ["worker/test/apply-migrations.ts"],
+          silent: "passed-only",
+        },
+      },
+      {
+        // Browser tests: a real `wrangler dev` stack driven by headless Chromium.
+        test: {
+          name: "e2e",
+          include: ["e2e/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

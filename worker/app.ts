@@ -1,0 +1,37 @@
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AppEnv } from "./env";
+import { ApiError, codeForStatus, errorBody } from "./errors";
+import { requireAuth } from "./middleware/auth";
+import { DEFAULT_BODY_LIMIT, limitBody } from "./middleware/body-limit";
+import { requestLog } from "./middleware/request-log";
+import { realtimeRoutes } from "./routes/realtime";
+import { sessionRoutes } from "./routes/session";
+
+export function createApp() {
+  const app = new Hono<AppEnv>();
+
+  app.use("*", requestLog);
+  app.get("/healthz", (c) => c.json({ ok: true, time: new Date().toISOString() }));
+
+  app.use("/api/*", requireAuth);
+  app.use("/api/*", limitBody(DEFAULT_BODY_LIMIT));
+  app.route("/api/session", sessionRoutes);
+  app.route("/api/realtime", realtimeRoutes);
+
+  app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
+    if (err instanceof HTTPException) {
+      const status = err.status as ContentfulStatusCode;
+      return c.json(errorBody(codeForStatus(status), err.message || codeForStatus(status)), status);
+    }
+    console.error(JSON.stringify({ at: "unhandled", id: c.get("requestId"), error: String(err), stack: (err as Error)?.stack }));
+    return c.json(errorBody("internal_error", "Something went wrong; the error was logged"), 500);
+  });
+  return app;
+}
+
+export const app = createApp();
+export type App = typeof app;

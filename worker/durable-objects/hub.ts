@@ -1,0 +1,76 @@
+import { DurableObject } from "cloudflare:workers";
+import { PING, PONG, type ServerEvent, clientMessage } from "../shared/ws-events";
+
+/** The tenant has exactly one hub; every dashboard tab holds one socket to it. */
+export const HUB_NAME = "tenant";
+const TOPICS = ["instances", "contacts", "tags", "conversations", "messages", "campaigns", "agents", "workflows"];
+
+/**
+ * Tenant-wide realtime fan-out with the hibernation API: sockets survive the object being
+ * evicted, so idle dashboards cost nothing. The socket list lives in the runtime
+ * (`ctx.getWebSockets()`), never in a field.
+ */
+export class Hub extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+  }
+
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket")
+      return new Response("Expected a WebSocket upgrade", { status: 426 });
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server, ["dashboard"]);
+    const snapshot: ServerEvent = { type: "snapshot", server_time: new Date().toISOString(), topics: TOPICS };
+    server.send(JSON.stringify(snapshot));
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /** Sends one event to every connected dashboard; returns how many sockets got it. */
+  async broadcast(event: ServerEvent): Promise<number> {
+    const frame = JSON.stringify(event);
+    let delivered = 0;
+    for (const ws of this.ctx.getWebSockets("dashboard")) {
+      if (ws.readyState !== WebSocket.OPEN) continue;
+      try {
+        ws.send(frame);
+        delivered++;
+      } catch {
+        // A socket that died mid-send is cleaned up by webSocketClose/Error.
+      }
+    }
+    return delivered;
+  }
+
+  connections(): number {
+    return this.ctx.getWebSockets("dashboard").length;
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    if (typeof message !== "string" || message.length > 4096) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(message);
+    } catch {
+      return;
+    }
+    const msg = clientMessage.safeParse(parsed);
+    if (msg.success && msg.data.type === "ping") ws.send(JSON.stringify({ type: "pong" }));
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    try {
+      ws.close(code === 1005 ? 1000 : code, reason);
+    } catch {
+      // Already closed.
+    }
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    try {
+      ws.close(1011, "error");
+    } catch {
+      // Already closed.
+    }
+  }
+}

@@ -1,0 +1,4 @@
+export type AppEnv = {
+  Bindings: Env;
+  Variables: { requestId: string; auth?: "bearer" | "session" };
+};

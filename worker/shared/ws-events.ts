@@ -1,0 +1,26 @@
+// The realtime protocol shared by the Worker and the dashboard (web/ imports these types).
+// Server → client frames are one discriminated union on `type`; the first frame on every
+// connection is a `snapshot`, deltas follow.
+import { z } from "zod";
+
+export const serverEvent = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("snapshot"), server_time: z.string(), topics: z.array(z.string()) }),
+  z.object({
+    type: z.literal("changed"),
+    /** Which collection changed; dashboards refetch what they show of it. */
+    topic: z.enum(["instances", "contacts", "tags", "conversations", "messages", "campaigns", "agents", "workflows"]),
+    id: z.string().optional(),
+    data: z.unknown().optional(),
+  }),
+  z.object({ type: z.literal("error"), message: z.string() }),
+]);
+export type ServerEvent = z.infer<typeof serverEvent>;
+export type ChangedEvent = Extract<ServerEvent, { type: "changed" }>;
+export type Topic = ChangedEvent["topic"];
+
+export const clientMessage = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") })]);
+export type ClientMessage = z.infer<typeof clientMessage>;
+
+/** Keep-alive frames answered by the runtime without waking a hibernated object. */
+export const PING = "ping";
+export const PONG = "pong";

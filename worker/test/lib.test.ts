@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { ID_PREFIXES, isId, newId } from "../lib/ids";
+import { decodeCursor, encodeCursor, pageOf } from "../lib/pagination";
+import { redact, redactUrl } from "../lib/redact";
+
+describe("ids", () => {
+  it("are prefixed, URL-safe, random and never sequential", () => {
+    for (const kind of Object.keys(ID_PREFIXES) as (keyof typeof ID_PREFIXES)[]) {
+      const a = newId(kind);
+      expect(a.startsWith(`${ID_PREFIXES[kind]}_`)).toBe(true);
+      expect(isId(kind, a)).toBe(true);
+      expect(encodeURIComponent(a)).toBe(a);
+    }
+    const many = new Set(Array.from({ length: 2000 }, () => newId("contact")));
+    expect(many.size).toBe(2000);
+  });
+});
+
+describe("cursor pagination", () => {
+  it("round-trips and pages", () => {
+    const c = { v: 1700000000000, id: "ct_x" };
+    expect(decodeCursor(encodeCursor(c))).toEqual(c);
+    const rows = [1, 2, 3].map((n) => ({ n, id: `r${n}` }));
+    const page = pageOf(rows, 2, (r) => ({ v: r.n, id: r.id }));
+    expect(page.items).toHaveLength(2);
+    expect(decodeCursor(page.next_cursor!)).toEqual({ v: 2, id: "r2" });
+    expect(pageOf(rows, 3, (r) => ({ v: r.n, id: r.id })).next_cursor).toBeNull();
+  });
+
+  it("rejects a malformed cursor with a validation error", () => {
+    expect(() => decodeCursor("%%%")).toThrow(/Malformed cursor/);
+  });
+});
+
+describe("redaction", () => {
+  it("masks credentials and elides base64", () => {
+    const out = redact({ apikey: "k", headers: { "x-parley-secret": "s" }, hash: "h", qrcode: { base64: `data:image/png;base64,${"A".repeat(500)}` }, ok: true }) as Record<string, unknown>;
+    expect(JSON.stringify(out)).not.toMatch(/"k"|"s"|"h"|AAAAAAAAAAAA/);
+    expect(out.ok).toBe(true);
+    expect(redactUrl("http://x/api?token=abc&q=1")).toBe("/api?token=[redacted]&q=1");
+  });
+});
