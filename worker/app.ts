@@ -4,7 +4,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "./env";
 import { ApiError, codeForStatus, errorBody } from "./errors";
 import { requireAuth } from "./middleware/auth";
-import { DEFAULT_BODY_LIMIT, limitBody } from "./middleware/body-limit";
+import { limitBodyByPath } from "./middleware/body-limit";
 import { requestLog } from "./middleware/request-log";
 import { realtimeRoutes } from "./routes/realtime";
 import { sessionRoutes } from "./routes/session";
@@ -16,7 +16,8 @@ export function createApp() {
   app.get("/healthz", (c) => c.json({ ok: true, time: new Date().toISOString() }));
 
   app.use("/api/*", requireAuth);
-  app.use("/api/*", limitBody(DEFAULT_BODY_LIMIT));
+  app.use("/api/*", limitBodyByPath);
+  app.use("/webhooks/*", limitBodyByPath);
   app.route("/api/session", sessionRoutes);
   app.route("/api/realtime", realtimeRoutes);
 

@@ -1,0 +1,15 @@
+import { HUB_NAME } from "../durable-objects/hub";
+import type { ChangedEvent, Topic } from "../shared/ws-events";
+
+/**
+ * Tells every open dashboard that something changed. Never throws: a realtime hiccup must
+ * not fail the write that caused it (the dashboards resync on their next snapshot).
+ */
+export async function publish(env: Env, topic: Topic, id?: string, data?: unknown): Promise<void> {
+  const event: ChangedEvent = { type: "changed", topic, ...(id ? { id } : {}), ...(data !== undefined ? { data } : {}) };
+  try {
+    await env.HUB.getByName(HUB_NAME).broadcast(event);
+  } catch (err) {
+    console.error(JSON.stringify({ at: "realtime.publish", topic, error: String(err) }));
+  }
+}
