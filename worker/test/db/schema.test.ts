@@ -8,7 +8,7 @@ import { dbErrorMessage } from "../../db/errors";
 
 const failure = (p: Promise<unknown>) => p.then(() => "no error", dbErrorMessage);
 
-const tables = Object.values(schema).filter(
+const tables = (Object.values(schema) as unknown[]).filter(
   (v): v is SQLiteTable => typeof v === "object" && v !== null && Symbol.for("drizzle:IsDrizzleTable") in v,
 );
 

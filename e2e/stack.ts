@@ -1,0 +1,163 @@
+// Starts the whole local stack — Evolution simulator, local D1 with migrations, `wrangler dev`
+// serving the API and the built dashboard — for `npm run dev`, the browser tests and the
+// benchmarks. Everything runs offline; no Cloudflare account is needed.
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+export const ROOT = path.resolve(import.meta.dirname, "..");
+const BIN = path.join(ROOT, "node_modules", ".bin");
+
+export type Stack = {
+  baseUrl: string;
+  simUrl: string | null;
+  adminToken: string;
+  persistDir: string;
+  stop: () => Promise<void>;
+};
+
+export type StackOptions = {
+  port?: number;
+  simPort?: number;
+  /** Where local D1/DO/R2 state lives; a fresh temp dir when omitted (deleted on stop). */
+  persistDir?: string;
+  adminToken?: string;
+  /** A real Evolution server; when absent the simulator is started (unless withSimulator is false). */
+  evolutionUrl?: string;
+  withSimulator?: boolean;
+  /** Extra --var NAME:value pairs for the Worker. */
+  vars?: Record<string, string>;
+  quiet?: boolean;
+};
+
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  srv.listen(0, "127.0.0.1");
+  await once(srv, "listening");
+  const addr = srv.address();
+  srv.close();
+  if (!addr || typeof addr === "string") throw new Error("no port");
+  return addr.port;
+}
+
+export function run(cmd: string, args: string[], quiet = true): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: quiet ? ["ignore", "pipe", "pipe"] : "inherit", env: process.env });
+    let out = "";
+    child.stdout?.on("data", (d) => (out += d));
+    child.stderr?.on("data", (d) => (out += d));
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}\n${out}`))));
+  });
+}
+
+function start(cmd: string, args: string[], env: Record<string, string>, quiet: boolean, label: string): ChildProcess {
+  const child = spawn(cmd, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: process.platform !== "win32",
+  });
+  const prefix = (d: Buffer) =>
+    d
+      .toString()
+      .split("\n")
+      .filter((l) => l.trim())
+      .map((l) => `[${label}] ${l}`)
+      .join("\n");
+  child.stdout?.on("data", (d: Buffer) => !quiet && console.log(prefix(d)));
+  child.stderr?.on("data", (d: Buffer) => !quiet && console.error(prefix(d)));
+  return child;
+}
+
+async function waitFor(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`process for ${url} exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`timed out waiting for ${url}`);
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = once(child, "exit");
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    child.kill("SIGTERM");
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // gone
+    }
+  }, 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export async function applyMigrations(persistDir: string): Promise<void> {
+  await run(path.join(BIN, "wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir]);
+}
+
+export async function buildDashboard(quiet = true): Promise<void> {
+  await run(path.join(BIN, "vite"), ["build", "web", "--logLevel", "warn"], quiet);
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const quiet = opts.quiet ?? true;
+  const ownDir = !opts.persistDir;
+  const persistDir = opts.persistDir ?? mkdtempSync(path.join(tmpdir(), "parley-"));
+  const port = opts.port ?? (await freePort());
+  const adminToken = opts.adminToken ?? `test-admin-${crypto.randomUUID()}`;
+  const children: ChildProcess[] = [];
+  const stop = async () => {
+    await Promise.all(children.map(kill));
+    if (ownDir) rmSync(persistDir, { recursive: true, force: true });
+  };
+  try {
+    if (!existsSync(path.join(ROOT, "web", "dist", "index.html"))) await buildDashboard();
+    await applyMigrations(persistDir);
+
+    let simUrl: string | null = null;
+    let evolutionUrl = opts.evolutionUrl;
+    if (!evolutionUrl && opts.withSimulator !== false) {
+      const simPort = opts.simPort ?? (await freePort());
+      simUrl = `http://127.0.0.1:${simPort}`;
+      const sim = start("npm", ["run", "--silent", "sim"], { SIM_PORT: String(simPort) }, quiet, "sim");
+      children.push(sim);
+      await waitFor(`${simUrl}/_sim/health`, sim, 60_000);
+      evolutionUrl = simUrl;
+    }
+
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const vars: Record<string, string> = {
+      ADMIN_TOKEN: adminToken,
+      BASE_URL: baseUrl,
+      ...(evolutionUrl ? { EVOLUTION_URL: evolutionUrl } : {}),
+      ...(simUrl ? { EVOLUTION_API_KEY: "simulator-global-key" } : {}),
+      ...opts.vars,
+    };
+    const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistDir];
+    args.push("--show-interactive-dev-session=false", "--inspector-port", String(await freePort()));
+    for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+    const worker = start(path.join(BIN, "wrangler"), args, { SIMULATOR_API_KEY: "simulator-global-key" }, quiet, "worker");
+    children.push(worker);
+    await waitFor(`${baseUrl}/healthz`, worker, 90_000);
+    return { baseUrl, simUrl, adminToken, persistDir, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

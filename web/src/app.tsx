@@ -1,0 +1,57 @@
+import { useEffect } from "preact/hooks";
+import { ErrorBoundary, LocationProvider, Route, Router, lazy, useLocation } from "preact-iso";
+import { Layout } from "./components/layout";
+import { SignIn } from "./pages/signin";
+import { checkSession, signedIn } from "./state/session";
+import { connectRealtime, disconnectRealtime } from "./state/realtime";
+
+const Instances = lazy(() => import("./pages/instances").then((m) => m.Instances));
+const Contacts = lazy(() => import("./pages/contacts").then((m) => m.Contacts));
+const Inbox = lazy(() => import("./pages/inbox").then((m) => m.Inbox));
+const Campaigns = lazy(() => import("./pages/campaigns").then((m) => m.Campaigns));
+const Agents = lazy(() => import("./pages/agents").then((m) => m.Agents));
+const Workflows = lazy(() => import("./pages/workflows").then((m) => m.Workflows));
+const About = lazy(() => import("./pages/about").then((m) => m.About));
+const NotFound = lazy(() => import("./pages/not-found").then((m) => m.NotFound));
+
+function Home() {
+  const { route } = useLocation();
+  useEffect(() => route("/instances", true), []);
+  return null;
+}
+
+function Shell() {
+  const state = signedIn.value;
+  useEffect(() => {
+    if (state === true) connectRealtime();
+    if (state === false) disconnectRealtime();
+  }, [state]);
+  if (state === null) return <div class="boot">Loading…</div>;
+  if (state === false) return <SignIn />;
+  return (
+    <Layout>
+      <ErrorBoundary>
+        <Router>
+          <Route path="/" component={Home} />
+          <Route path="/instances/:rest*" component={Instances} />
+          <Route path="/contacts/:rest*" component={Contacts} />
+          <Route path="/inbox/:rest*" component={Inbox} />
+          <Route path="/campaigns/:rest*" component={Campaigns} />
+          <Route path="/agents/:rest*" component={Agents} />
+          <Route path="/workflows/:rest*" component={Workflows} />
+          <Route path="/about" component={About} />
+          <Route default component={NotFound} />
+        </Router>
+      </ErrorBoundary>
+    </Layout>
+  );
+}
+
+export function App() {
+  useEffect(() => void checkSession(), []);
+  return (
+    <LocationProvider>
+      <Shell />
+    </LocationProvider>
+  );
+}
