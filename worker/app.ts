@@ -6,8 +6,10 @@ import { ApiError, codeForStatus, errorBody } from "./errors";
 import { requireAuth } from "./middleware/auth";
 import { limitBodyByPath } from "./middleware/body-limit";
 import { requestLog } from "./middleware/request-log";
+import { contactsRoutes } from "./routes/contacts/contacts.routes";
 import { realtimeRoutes } from "./routes/realtime";
 import { sessionRoutes } from "./routes/session";
+import { tagsRoutes } from "./routes/tags";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -20,6 +22,8 @@ export function createApp() {
   app.use("/webhooks/*", limitBodyByPath);
   app.route("/api/session", sessionRoutes);
   app.route("/api/realtime", realtimeRoutes);
+  app.route("/api/contacts", contactsRoutes);
+  app.route("/api/tags", tagsRoutes);
 
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {

@@ -1,0 +1,140 @@
+// Contact reads and single-contact writes. contacts.tags (the JSON shown by the API) and the
+// contact_tags rows (what filters and counts use) always change in the same db.batch.
+import { type SQL, and, count, countDistinct, desc, eq, inArray, notInArray, sql } from "drizzle-orm";
+import type { Cursor } from "../../lib/pagination";
+import type { Db } from "../client";
+import { type JsonObject, contactTags, contacts } from "../schema";
+import { type ContactFilter, filterWhere, hasTagFilter, onlyTags, taggedIds } from "./contacts-filter";
+
+export type ContactRow = typeof contacts.$inferSelect;
+export type NewContact = Omit<typeof contacts.$inferInsert, "createdAt" | "updatedAt">;
+export type ContactPatch = Partial<Omit<NewContact, "id">>;
+
+/** Upper bound on tags per contact: keeps rows, JSON and tag fan-out bounded. */
+export const MAX_TAGS_PER_CONTACT = 50;
+
+const newestFirst = [desc(contacts.createdAt), desc(contacts.id)];
+
+/** Keyset position after `cursor` in newest-first order; the (created_at, id) index serves it. */
+export function afterCursor(cursor: Cursor | undefined): SQL | undefined {
+  if (!cursor) return undefined;
+  return sql`(${contacts.createdAt}, ${contacts.id}) < (${Number(cursor.v)}, ${cursor.id})`;
+}
+
+export function countQuery(db: Db, f: ContactFilter) {
+  // A tags-only filter is answered from contact_tags alone (covering index, no row lookups).
+  if (hasTagFilter(f) && onlyTags(f)) {
+    if ((f.match ?? "all") === "any" || f.tags.length === 1)
+      return db
+        .select({ n: countDistinct(contactTags.contactId) })
+        .from(contactTags)
+        .where(inArray(contactTags.tag, f.tags));
+    return db.select({ n: count() }).from(sql`(${taggedIds(f.tags, "all")})`);
+  }
+  return db.select({ n: count() }).from(contacts).where(filterWhere(f));
+}
+
+export function pageQuery(db: Db, f: ContactFilter, cursor: Cursor | undefined, limit: number) {
+  return db
+    .select()
+    .from(contacts)
+    .where(and(filterWhere(f), afterCursor(cursor)))
+    .orderBy(...newestFirst)
+    .limit(limit);
+}
+
+/** One page (limit rows, newest first) and the total count of the filter, in one round trip. */
+export async function listContacts(db: Db, f: ContactFilter, cursor: Cursor | undefined, limit: number) {
+  const [rows, total] = await db.batch([pageQuery(db, f, cursor, limit), countQuery(db, f)]);
+  return { rows, count: total[0]?.n ?? 0 };
+}
+
+export async function countContacts(db: Db, f: ContactFilter): Promise<number> {
+  const [row] = await countQuery(db, f);
+  return row?.n ?? 0;
+}
+
+export async function idsMatching(db: Db, f: ContactFilter, max: number): Promise<string[]> {
+  const rows = await db.select({ id: contacts.id }).from(contacts).where(filterWhere(f)).limit(max);
+  return rows.map((r) => r.id);
+}
+
+/** Ids carrying the tags, straight from the index (no contacts rows read). */
+export async function idsByTags(db: Db, tags: string[], match: "all" | "any"): Promise<string[]> {
+  const rows = await db.all<{ contact_id: string }>(sql`SELECT DISTINCT contact_id FROM (${taggedIds(tags, match)})`);
+  return rows.map((r) => r.contact_id);
+}
+
+export async function getContact(db: Db, id: string): Promise<ContactRow | undefined> {
+  return db.select().from(contacts).where(eq(contacts.id, id)).get();
+}
+
+export async function findByNumber(db: Db, e164: string): Promise<ContactRow | undefined> {
+  return db.select().from(contacts).where(eq(contacts.whatsappNumber, e164)).get();
+}
+
+function tagRows(contactId: string, tags: readonly string[]) {
+  return tags.map((tag) => ({ contactId, tag }));
+}
+
+/** Inserts a contact and its tag rows atomically; throws D1's UNIQUE error on a duplicate number. */
+export async function insertContact(db: Db, values: NewContact, now: number): Promise<ContactRow> {
+  const insert = db
+    .insert(contacts)
+    .values({ ...values, createdAt: now, updatedAt: now })
+    .returning();
+  const tags = values.tags ?? [];
+  const [rows] = tags.length
+    ? await db.batch([insert, db.insert(contactTags).values(tagRows(values.id, tags)).onConflictDoNothing()])
+    : [await insert];
+  const row = rows[0];
+  if (!row) throw new Error("insert returned no row");
+  return row;
+}
+
+/** Applies a patch; when `tags` is in it, contact_tags is rewritten to match in the same batch. */
+export async function updateContact(db: Db, id: string, patch: ContactPatch, now: number): Promise<ContactRow | undefined> {
+  const update = db
+    .update(contacts)
+    .set({ ...patch, updatedAt: now })
+    .where(eq(contacts.id, id))
+    .returning();
+  if (!patch.tags) return (await update)[0];
+  const tags = patch.tags;
+  const drop = db
+    .delete(contactTags)
+    .where(and(eq(contactTags.contactId, id), tags.length ? notInArray(contactTags.tag, tags) : undefined));
+  // The insert selects from contacts so a missing contact adds no orphan tag rows.
+  const add = db
+    .insert(contactTags)
+    .select(
+      db
+        .select({ contactId: sql<string>`${id}`.as("contact_id"), tag: sql<string>`value`.as("tag") })
+        .from(sql`json_each(${JSON.stringify(tags)})`)
+        .where(sql`EXISTS (SELECT 1 FROM ${contacts} WHERE ${contacts.id} = ${id})`),
+    )
+    .onConflictDoNothing();
+  const [rows] = await db.batch([update, drop, add]);
+  return rows[0];
+}
+
+export async function setLlmContext(db: Db, id: string, context: JsonObject, now: number) {
+  return updateContact(db, id, { llmContext: context }, now);
+}
+
+/** Deletes contacts and their tag rows; returns how many contacts went. */
+export async function deleteContacts(db: Db, where: SQL): Promise<number> {
+  const [, res] = await db.batch([
+    db.delete(contactTags).where(sql`${contactTags.contactId} IN (SELECT ${contacts.id} FROM ${contacts} WHERE ${where})`),
+    db.delete(contacts).where(where),
+  ]);
+  return res.meta.changes ?? 0;
+}
+
+export async function tagCounts(db: Db): Promise<{ tag: string; count: number }[]> {
+  return db
+    .select({ tag: contactTags.tag, count: count() })
+    .from(contactTags)
+    .groupBy(contactTags.tag)
+    .orderBy(desc(count()), contactTags.tag);
+}
