@@ -18,6 +18,10 @@ export default defineConfig({
                 TEST_MIGRATIONS: await readD1Migrations(path.join(root, "migrations")),
                 ADMIN_TOKEN: "test-admin-token-0123456789",
                 EVOLUTION_API_KEY: "test-global-key",
+                // Outbound Evolution calls in tests are routed to the in-process simulator
+                // (worker/test/simulator-harness.ts); nothing leaves the machine.
+                EVOLUTION_URL: "http://evolution.test",
+                BASE_URL: "http://parley.test",
               },
             },
           })),

@@ -7,8 +7,10 @@ import { requireAuth } from "./middleware/auth";
 import { limitBodyByPath } from "./middleware/body-limit";
 import { requestLog } from "./middleware/request-log";
 import { contactsRoutes } from "./routes/contacts/contacts.routes";
+import { instancesRoutes } from "./routes/instances/instances.routes";
 import { realtimeRoutes } from "./routes/realtime";
 import { sessionRoutes } from "./routes/session";
+import { webhookRoutes } from "./routes/webhooks/evolution";
 import { tagsRoutes } from "./routes/tags";
 
 export function createApp() {
@@ -22,6 +24,8 @@ export function createApp() {
   app.use("/webhooks/*", limitBodyByPath);
   app.route("/api/session", sessionRoutes);
   app.route("/api/realtime", realtimeRoutes);
+  app.route("/webhooks", webhookRoutes);
+  app.route("/api/instances", instancesRoutes);
   app.route("/api/contacts", contactsRoutes);
   app.route("/api/tags", tagsRoutes);
 

@@ -2,6 +2,7 @@
 // Server → client frames are one discriminated union on `type`; the first frame on every
 // connection is a `snapshot`, deltas follow.
 import { z } from "zod";
+import type { InstanceView } from "./instances";
 
 export const serverEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("snapshot"), server_time: z.string(), topics: z.array(z.string()) }),
@@ -12,6 +13,8 @@ export const serverEvent = z.discriminatedUnion("type", [
     id: z.string().optional(),
     data: z.unknown().optional(),
   }),
+  /** On an instance's own socket: its full state, first as the snapshot, then on every change. */
+  z.object({ type: z.literal("instance"), instance: z.custom<InstanceView>() }),
   z.object({ type: z.literal("error"), message: z.string() }),
 ]);
 export type ServerEvent = z.infer<typeof serverEvent>;

@@ -1,0 +1,36 @@
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { instances } from "../schema";
+
+export type InstanceRow = typeof instances.$inferSelect;
+export type InstancePatch = Partial<Omit<InstanceRow, "id" | "createdAt">>;
+
+export async function listInstances(db: Db): Promise<InstanceRow[]> {
+  return db.select().from(instances).orderBy(instances.createdAt, instances.id);
+}
+
+export async function getInstance(db: Db, id: string): Promise<InstanceRow | undefined> {
+  return db.select().from(instances).where(eq(instances.id, id)).get();
+}
+
+export async function getInstanceByName(db: Db, name: string): Promise<InstanceRow | undefined> {
+  return db.select().from(instances).where(eq(instances.name, name)).get();
+}
+
+export async function insertInstance(db: Db, row: typeof instances.$inferInsert): Promise<InstanceRow> {
+  const [created] = await db.insert(instances).values(row).returning();
+  return created!;
+}
+
+export async function updateInstance(db: Db, id: string, patch: InstancePatch): Promise<InstanceRow | undefined> {
+  const [row] = await db
+    .update(instances)
+    .set({ ...patch, updatedAt: sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))` })
+    .where(eq(instances.id, id))
+    .returning();
+  return row;
+}
+
+export async function deleteInstance(db: Db, id: string): Promise<void> {
+  await db.delete(instances).where(eq(instances.id, id));
+}

@@ -1,0 +1,55 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { webhookEvents } from "../schema";
+
+export type WebhookEventRow = typeof webhookEvents.$inferSelect;
+export type WebhookEventStatus = WebhookEventRow["status"];
+
+/**
+ * Records a delivery. A repeat of the same (instance, dedupe key) bumps `deliveries` and
+ * returns the existing row, so the caller can tell a duplicate from a first delivery.
+ */
+export async function recordWebhookEvent(
+  db: Db,
+  row: Pick<WebhookEventRow, "id" | "instanceId" | "instanceName" | "event" | "dedupeKey" | "payload"> &
+    Partial<Pick<WebhookEventRow, "status" | "error">>,
+): Promise<WebhookEventRow> {
+  const [saved] = await db
+    .insert(webhookEvents)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [webhookEvents.instanceId, webhookEvents.dedupeKey],
+      set: { deliveries: sql`${webhookEvents.deliveries} + 1` },
+    })
+    .returning();
+  return saved!;
+}
+
+export async function markWebhookEvent(
+  db: Db,
+  id: string,
+  status: WebhookEventStatus,
+  error: string | null = null,
+): Promise<void> {
+  await db
+    .update(webhookEvents)
+    .set({ status, error, processedAt: status === "received" ? null : Date.now() })
+    .where(eq(webhookEvents.id, id));
+}
+
+export async function getWebhookEvent(db: Db, id: string): Promise<WebhookEventRow | undefined> {
+  return db.select().from(webhookEvents).where(eq(webhookEvents.id, id)).get();
+}
+
+/** Deliveries not yet processed (or whose processing failed), oldest first, for replay. */
+export async function pendingWebhookEvents(db: Db, instanceId: string | undefined, limit: number, events?: string[]) {
+  const conds = [inArray(webhookEvents.status, ["received", "failed"])];
+  if (instanceId) conds.push(eq(webhookEvents.instanceId, instanceId));
+  if (events?.length) conds.push(inArray(webhookEvents.event, events));
+  return db
+    .select()
+    .from(webhookEvents)
+    .where(and(...conds))
+    .orderBy(webhookEvents.receivedAt, webhookEvents.id)
+    .limit(limit);
+}
