@@ -1,10 +1,12 @@
-import { PageHeader } from "../../components/page-header";
+import { useRoute } from "preact-iso";
+import { InstanceList } from "./list";
+import { NewInstance } from "./new";
+import { ShowInstance } from "./show";
 
 export function Instances() {
-  return (
-    <section>
-      <PageHeader title="Instances" />
-      <p class="empty">No WhatsApp numbers connected yet. Connecting numbers arrives with the instances feature.</p>
-    </section>
-  );
+  const { params } = useRoute();
+  const rest = params.rest ?? "";
+  if (rest === "" ) return <InstanceList />;
+  if (rest === "new") return <NewInstance />;
+  return <ShowInstance id={rest} />;
 }
