@@ -28,16 +28,25 @@ function contains(col: SQLiteColumn, text: string): SQL {
 }
 
 /**
- * Ids of contacts carrying the tags: `all` intersects one index range per tag, `any` reads the
- * ranges of every tag. Both only touch the contact_tags (tag, contact_id) index.
+ * Ids of contacts carrying the tags, read from the contact_tags (tag, contact_id) index: `any`
+ * reads the range of every tag; `all` walks the first tag's range and probes the primary key
+ * (contact_id, tag) for each other tag — cheaper than INTERSECT, which sorts both ranges.
  */
 export function taggedIds(tags: string[], match: TagMatch = "all"): SQL {
-  const select = sql`SELECT ${contactTags.contactId} FROM ${contactTags}`;
-  if (match === "any" || tags.length === 1) return sql`${select} WHERE ${inArray(contactTags.tag, tags)}`;
-  return sql.join(
-    tags.map((t) => sql`${select} WHERE ${contactTags.tag} = ${t}`),
-    sql` INTERSECT `,
+  if (match === "any" || tags.length === 1)
+    return sql`SELECT DISTINCT ${contactTags.contactId} FROM ${contactTags} WHERE ${inArray(contactTags.tag, tags)}`;
+  const [first, ...rest] = tags;
+  const probes = rest.map(
+    (t) => sql`EXISTS (SELECT 1 FROM ${contactTags} AS other WHERE other.contact_id = ${contactTags.contactId} AND other.tag = ${t})`,
   );
+  return sql`SELECT ${contactTags.contactId} FROM ${contactTags} WHERE ${and(eq(contactTags.tag, first ?? ""), ...probes)}`;
+}
+
+/** Per-row tag check for a scan that already has the contact (the "dense" page plan). */
+function tagProbe(tags: string[], match: TagMatch): SQL | undefined {
+  const has = (cond: SQL) => sql`EXISTS (SELECT 1 FROM ${contactTags} WHERE ${contactTags.contactId} = ${contacts.id} AND ${cond})`;
+  if (match === "any") return has(inArray(contactTags.tag, tags));
+  return and(...tags.map((t) => has(eq(contactTags.tag, t))));
 }
 
 export function hasTagFilter(f: ContactFilter): f is ContactFilter & { tags: string[] } {
@@ -49,9 +58,17 @@ export function onlyTags(f: ContactFilter): boolean {
   return !f.country && !f.name && !f.description && !f.number && !f.q;
 }
 
-export function filterWhere(f: ContactFilter): SQL | undefined {
+/**
+ * The filter as a WHERE clause. `set` drives tag filters from the tag index (best when few
+ * contacts match); `probe` checks each scanned contact's tags by primary key (best when the scan
+ * is already bounded, as in the dense page plan).
+ */
+export function filterWhere(f: ContactFilter, style: "set" | "probe" = "set"): SQL | undefined {
   const conds: (SQL | undefined)[] = [];
-  if (hasTagFilter(f)) conds.push(sql`${contacts.id} IN (${taggedIds(f.tags, f.match)})`);
+  if (hasTagFilter(f))
+    conds.push(
+      style === "set" ? sql`${contacts.id} IN (${taggedIds(f.tags, f.match)})` : tagProbe(f.tags, f.match ?? "all"),
+    );
   if (f.country) conds.push(eq(contacts.country, f.country));
   if (f.name) conds.push(contains(contacts.name, f.name));
   if (f.description) conds.push(contains(contacts.description, f.description));
