@@ -65,12 +65,14 @@ const csvTags = z
   .pipe(tagList(MAX_FILTER_TAGS));
 
 const filterText = z.string().trim().max(200).optional();
+// Numbers are matched by digits, so a number filter without any would match everyone.
+const numberText = z.string().trim().max(40).regex(/\d/, "Give at least one digit").optional();
 const filterFields = {
   match: z.enum(["all", "any"]).default("all"),
   country: countrySchema.optional(),
   name: filterText,
   description: filterText,
-  number: filterText,
+  number: numberText,
   q: filterText,
 };
 
@@ -79,7 +81,7 @@ export const filterQuery = z.object({ tags: csvTags.optional(), ...filterFields 
 export const listQuery = filterQuery.extend(pageQuery.shape);
 
 export const searchQuery = z
-  .object({ name: filterText, whatsapp_number: filterText, country: countrySchema.optional() })
+  .object({ name: filterText, whatsapp_number: numberText, country: countrySchema.optional() })
   .extend(pageQuery.shape)
   .refine((v) => v.name || v.whatsapp_number || v.country, "Give name, whatsapp_number or country");
 

@@ -83,6 +83,7 @@ describe("GET /api/contacts/search", () => {
     expect(byCountry.items.map((x) => x.id)).toContain(c.id);
     expect(byCountry.items.every((x) => x.country === "PT")).toBe(true);
     expect((await api("/api/contacts/search")).status).toBe(400);
+    expect((await api("/api/contacts/search?whatsapp_number=abc")).status).toBe(400);
   });
 });
 
