@@ -2,7 +2,7 @@
 // D1, starts the real Worker (`wrangler dev`, via e2e/stack.ts), and times the contacts API
 // against the same SQL run directly on the same SQLite file. Prints figures; asserts nothing.
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { applyMigrations, startStack } from "../e2e/stack.ts";
@@ -133,6 +133,8 @@ async function main() {
     console.log(widths.map((w) => "-".repeat(w)).join("  "));
     for (const r of rows) console.log(line(r));
     console.log(`\n${RUNS} timed runs per query after ${WARMUP} warm-up runs; times in ms; API = HTTP round trip to wrangler dev.`);
+    // Other processes on a small machine move p95 a lot; the load average says how busy it was.
+    console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(" / ")}`);
   } finally {
     await stop?.();
     rmSync(dir, { recursive: true, force: true });

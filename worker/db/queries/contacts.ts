@@ -30,14 +30,29 @@ const RARITY_CAP = 10_000;
  * 1.5k index steps on the benchmark data). Counts are capped, so this costs at most
  * RARITY_CAP steps per tag. Returns null when a tag has no contacts: the result is empty.
  */
+// Per-isolate memo of capped tag sizes. It only steers the plan (never the result), so a stale
+// entry costs at most a slower query; it saves a round trip when dashboards refetch the same
+// filter after every live update.
+const rarityMemo = new Map<string, { n: number; at: number }>();
+const RARITY_TTL_MS = 30_000;
+
 export async function withRarestTagFirst(db: Db, f: ContactFilter): Promise<ContactFilter | null> {
   if (!hasTagFilter(f) || f.tags.length < 2 || (f.match ?? "all") !== "all") return f;
-  const sizes = await db.all<{ tag: string; n: number }>(
-    sql`SELECT value AS tag, (SELECT count(*) FROM (SELECT 1 FROM ${contactTags} WHERE ${contactTags.tag} = value LIMIT ${RARITY_CAP})) AS n
-        FROM json_each(${JSON.stringify(f.tags)})`,
-  );
-  if (sizes.some((s) => s.n === 0)) return null;
-  return { ...f, tags: sizes.sort((a, b) => a.n - b.n).map((s) => s.tag) };
+  const now = Date.now();
+  const memo = f.tags.map((tag) => ({ tag, hit: rarityMemo.get(tag) }));
+  let sizes: { tag: string; n: number }[];
+  if (memo.every((m) => m.hit && now - m.hit.at < RARITY_TTL_MS)) {
+    sizes = memo.map((m) => ({ tag: m.tag, n: m.hit?.n ?? 0 }));
+  } else {
+    sizes = await db.all<{ tag: string; n: number }>(
+      sql`SELECT value AS tag, (SELECT count(*) FROM (SELECT 1 FROM ${contactTags} WHERE ${contactTags.tag} = value LIMIT ${RARITY_CAP})) AS n
+          FROM json_each(${JSON.stringify(f.tags)})`,
+    );
+    if (rarityMemo.size > 500) rarityMemo.clear();
+    for (const s of sizes) rarityMemo.set(s.tag, { n: s.n, at: now });
+    if (sizes.some((s) => s.n === 0)) return null;
+  }
+  return { ...f, tags: [...sizes].sort((a, b) => a.n - b.n).map((s) => s.tag) };
 }
 
 export function countQuery(db: Db, f: ContactFilter) {
