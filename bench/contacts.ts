@@ -133,6 +133,17 @@ async function main() {
     console.log(widths.map((w) => "-".repeat(w)).join("  "));
     for (const r of rows) console.log(line(r));
     console.log(`\n${RUNS} timed runs per query after ${WARMUP} warm-up runs; times in ms; API = HTTP round trip to wrangler dev.`);
+    // A 50,000-row import (half new numbers, half merges into seeded contacts) through the API.
+    const lines = ["name,whatsapp_number,tags"];
+    for (let i = 0; i < 50_000; i++) {
+      const n = i % 2 ? `+55119${String(10_000_000 + i).padStart(8, "0")}` : `+55219${String(20_000_000 + i).padStart(8, "0")}`;
+      lines.push(`Imported ${i},${n},imported;batch${i % 10}`);
+    }
+    const csv = lines.join("\n");
+    const t1 = performance.now();
+    const imp = await fetch(`${stack.baseUrl}/api/contacts/import`, { method: "POST", headers: { ...headers, "content-type": "text/csv" }, body: csv });
+    const report = (await imp.json()) as { created: number; updated: number; rejected_count: number };
+    console.log(`\nimport of 50,000 rows (${(csv.length / 1e6).toFixed(1)} MB): HTTP ${imp.status} in ${(performance.now() - t1).toFixed(0)} ms → created ${report.created}, updated ${report.updated}, rejected ${report.rejected_count}`);
     // Other processes on a small machine move p95 a lot; the load average says how busy it was.
     console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(" / ")}`);
   } finally {
