@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { getDb } from "../db/client";
-import { getInstance, updateInstance } from "../db/queries/instances";
-import { getWebhookEvent, markWebhookEvent, pendingWebhookEvents } from "../db/queries/webhook-events";
+import { type InstancePatch, type InstanceRow, getInstance, updateInstanceStmt } from "../db/queries/instances";
+import { pendingWebhookEvents, settleWebhookEventsStmt, settledWebhookEvents } from "../db/queries/webhook-events";
 import { toInstanceView } from "../routes/instances/instances.view";
 import { INSTANCE_EVENTS, instanceChange } from "../services/instance-state";
 import { publish } from "../services/realtime";
@@ -15,11 +15,14 @@ export type Delivery = {
   data: unknown;
   /** Order key: Evolution's date_time when present, else when we received it. */
   at: number;
+  /** The same delivery was recorded before: check whether it was already applied. */
+  repeat?: boolean;
 };
 
 export type IngestResult = "processed" | "ignored" | "deferred" | "failed";
 
 const REPLAY_DELAY_MS = 30_000;
+const BATCH = 90;
 const REPLAY_BATCH = 50;
 /** Events whose processing lands with the inbox; they stay recorded as `received` until then. */
 const DEFERRED = new Set(["messages.upsert", "messages.update", "messages.delete", "send.message"]);
@@ -32,6 +35,9 @@ const DEFERRED = new Set(["messages.upsert", "messages.update", "messages.delete
 export class WaInstance extends DurableObject<Env> {
   // D1 calls are outbound I/O, so input gates do not serialise them: a promise chain does.
   private chain: Promise<unknown> = Promise.resolve();
+  // This object is the only writer of its instance's connection state, so the row it last
+  // wrote is current; API changes come through refresh(), which reloads it.
+  private row: InstanceRow | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -49,50 +55,85 @@ export class WaInstance extends DurableObject<Env> {
   }
 
   async ingest(d: Delivery): Promise<IngestResult> {
-    return this.serial(() => this.apply(d));
+    if (DEFERRED.has(d.event)) return "deferred";
+    return new Promise((resolve) => {
+      this.pending.push({ d, resolve });
+      if (this.pending.length === 1) void this.serial(() => this.drain());
+    });
   }
 
-  private async apply(d: Delivery): Promise<IngestResult> {
+  // Deliveries that arrive while one batch is being written are applied together in the next:
+  // in order, against the in-memory row, then written as one D1 batch. A burst of N events
+  // costs one round trip, not N.
+  private pending: { d: Delivery; resolve: (r: IngestResult) => void }[] = [];
+
+  private async drain(): Promise<void> {
+    while (this.pending.length) {
+      const batch = this.pending.splice(0, BATCH); // under D1's 100 bound parameters per statement
+      const results = await this.applyBatch(batch.map((b) => b.d));
+      batch.forEach((b, i) => b.resolve(results[i]!));
+    }
+  }
+
+  private async applyBatch(ds: Delivery[]): Promise<IngestResult[]> {
     const db = this.db;
     try {
-      if (DEFERRED.has(d.event)) return "deferred";
-      // A duplicate that raced the first delivery finds it already applied: nothing to do.
-      const recorded = await getWebhookEvent(db, d.eventId);
-      if (recorded && recorded.status !== "received" && recorded.status !== "failed") return "ignored";
-      if (!INSTANCE_EVENTS.has(d.event)) {
-        await markWebhookEvent(db, d.eventId, "ignored", `event ${d.event} is not handled`);
-        return "ignored";
+      // A duplicate that raced its first delivery finds it already applied: nothing to do.
+      const repeats = ds.filter((d) => d.repeat).map((d) => d.eventId);
+      const settled = new Set(repeats.length ? await settledWebhookEvents(db, repeats) : []);
+      const base = await this.current();
+      let row = base;
+      const patch: InstancePatch = {};
+      const processed: string[] = [];
+      const ignored: string[] = [];
+      const results = ds.map((d): IngestResult => {
+        if (settled.has(d.eventId)) return "ignored";
+        const change = row && INSTANCE_EVENTS.has(d.event) ? instanceChange(row, d.event, d.data, d.at) : null;
+        if (!row || !change) {
+          ignored.push(d.eventId);
+          return "ignored";
+        }
+        Object.assign(patch, change);
+        row = { ...row, ...change };
+        processed.push(d.eventId);
+        return "processed";
+      });
+      // The change and the settlement of every delivery that caused it commit together.
+      const reason = base ? "no change (stale, duplicate or unhandled)" : "instance no longer exists";
+      const settleIgnored = ignored.length ? [settleWebhookEventsStmt(db, ignored, "ignored", reason)] : [];
+      if (base && processed.length) {
+        const [[updated]] = await db.batch([updateInstanceStmt(db, base.id, patch), settleWebhookEventsStmt(db, processed, "processed"), ...settleIgnored]);
+        this.row = updated ?? null;
+        if (updated) await this.announce(toInstanceView(updated));
+      } else if (settleIgnored[0]) {
+        await settleIgnored[0];
       }
-      const id = this.ctx.id.name;
-      const row = id ? await getInstance(db, id) : undefined;
-      if (!row) {
-        await markWebhookEvent(db, d.eventId, "ignored", "instance no longer exists");
-        return "ignored";
-      }
-      const patch = instanceChange(row, d.event, d.data, d.at);
-      if (!patch) {
-        await markWebhookEvent(db, d.eventId, "ignored", "no change (stale or duplicate)");
-        return "ignored";
-      }
-      const updated = await updateInstance(db, row.id, patch);
-      await markWebhookEvent(db, d.eventId, "processed");
-      if (updated) await this.announce(toInstanceView(updated));
-      return "processed";
+      return results;
     } catch (err) {
+      this.row = undefined; // reload before the next batch
       const message = err instanceof Error ? err.message : String(err);
-      console.error(JSON.stringify({ at: "instance.ingest", eventId: d.eventId, event: d.event, error: message }));
-      await markWebhookEvent(db, d.eventId, "failed", message.slice(0, 1000)).catch(() => undefined);
+      console.error(JSON.stringify({ at: "instance.ingest", events: ds.length, error: message }));
+      await settleWebhookEventsStmt(db, ds.map((d) => d.eventId), "failed", message.slice(0, 1000)).catch(() => undefined);
       await this.scheduleReplay();
-      return "failed";
+      return ds.map(() => "failed");
     }
+  }
+
+  private async current(): Promise<InstanceRow | null> {
+    if (this.row === undefined) {
+      const id = this.ctx.id.name;
+      this.row = (id ? await getInstance(this.db, id) : undefined) ?? null;
+    }
+    return this.row;
   }
 
   /** Re-reads the instance after an API change and tells everyone watching. */
   async refresh(): Promise<InstanceView | null> {
     return this.serial(async () => {
-      const id = this.ctx.id.name;
-      const row = id ? await getInstance(this.db, id) : undefined;
+      this.row = undefined;
+      const row = await this.current();
       if (!row) {
+        const id = this.ctx.id.name;
         this.closeAll("instance deleted");
         await publish(this.env, "instances", id);
         return null;
@@ -103,9 +144,17 @@ export class WaInstance extends DurableObject<Env> {
     });
   }
 
+  private hubTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Own sockets hear every change at once; the tenant-wide hub hears a burst once (≤ 50 ms late). */
   private async announce(view: InstanceView): Promise<void> {
     this.broadcast({ type: "instance", instance: view });
-    await publish(this.env, "instances", view.id, { status: view.status });
+    if (this.hubTimer) return;
+    this.hubTimer = setTimeout(() => {
+      this.hubTimer = undefined;
+      const latest = this.row;
+      void publish(this.env, "instances", view.id, latest ? { status: latest.status } : undefined);
+    }, 50);
   }
 
   private broadcast(event: ServerEvent): void {

@@ -18,6 +18,7 @@ const MB = 1024 * 1024;
 // Routes that carry files (CSV imports, media as base64) get a larger cap than plain JSON.
 const LARGER_LIMITS: [RegExp, number][] = [
   [/^\/api\/contacts\/import$/, 25 * MB],
+  [/^\/api\/contacts\/bulk$/, 2 * MB],
   [/^\/api\/conversations\/[^/]+\/messages$/, 24 * MB],
   [/^\/api\/campaigns$/, 24 * MB],
   [/^\/webhooks\//, 32 * MB],

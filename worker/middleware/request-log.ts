@@ -10,6 +10,8 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   const started = Date.now();
   await next();
   c.header("x-request-id", requestId);
+  // Accepted webhook deliveries already log their own line ("webhook received !!! …").
+  if (c.res.ok && c.req.path.startsWith("/webhooks/")) return;
   console.log(
     JSON.stringify({
       at: "request",

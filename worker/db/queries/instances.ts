@@ -22,12 +22,16 @@ export async function insertInstance(db: Db, row: typeof instances.$inferInsert)
   return created!;
 }
 
-export async function updateInstance(db: Db, id: string, patch: InstancePatch): Promise<InstanceRow | undefined> {
-  const [row] = await db
+export function updateInstanceStmt(db: Db, id: string, patch: InstancePatch) {
+  return db
     .update(instances)
     .set({ ...patch, updatedAt: sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))` })
     .where(eq(instances.id, id))
     .returning();
+}
+
+export async function updateInstance(db: Db, id: string, patch: InstancePatch): Promise<InstanceRow | undefined> {
+  const [row] = await updateInstanceStmt(db, id, patch);
   return row;
 }
 

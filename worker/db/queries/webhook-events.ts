@@ -25,20 +25,21 @@ export async function recordWebhookEvent(
   return saved!;
 }
 
-export async function markWebhookEvent(
-  db: Db,
-  id: string,
-  status: WebhookEventStatus,
-  error: string | null = null,
-): Promise<void> {
-  await db
+/** The statement that settles deliveries; put in a db.batch with the change they made. */
+export function settleWebhookEventsStmt(db: Db, ids: string[], status: WebhookEventStatus, error: string | null = null) {
+  return db
     .update(webhookEvents)
     .set({ status, error, processedAt: status === "received" ? null : Date.now() })
-    .where(eq(webhookEvents.id, id));
+    .where(inArray(webhookEvents.id, ids));
 }
 
-export async function getWebhookEvent(db: Db, id: string): Promise<WebhookEventRow | undefined> {
-  return db.select().from(webhookEvents).where(eq(webhookEvents.id, id)).get();
+/** Which of these deliveries were already applied or set aside. */
+export async function settledWebhookEvents(db: Db, ids: string[]): Promise<string[]> {
+  const rows = await db
+    .select({ id: webhookEvents.id })
+    .from(webhookEvents)
+    .where(and(inArray(webhookEvents.id, ids), inArray(webhookEvents.status, ["processed", "ignored", "rejected"])));
+  return rows.map((r) => r.id);
 }
 
 /** Deliveries not yet processed (or whose processing failed), oldest first, for replay. */

@@ -56,9 +56,10 @@ async function handle(c: import("hono").Context<AppEnv>) {
   }
 
   const { event, envelope, eventTime } = parsed.value;
-  const stored = stripMedia(envelope);
-  // The log line the product owner asked for, with media bytes and credentials elided.
-  console.log(`webhook received !!! ${instance.id}, ${instance.name}, ${JSON.stringify(redact(stored))}`);
+  // What we log and keep: media bytes stripped, credentials (e.g. an exposed `apikey`) masked.
+  const stored = JSON.stringify(redact(stripMedia(envelope)));
+  // The log line the product owner asked for.
+  console.log(`webhook received !!! ${instance.id}, ${instance.name}, ${stored}`);
 
   const row = await recordWebhookEvent(db, {
     id: newId("webhookEvent"),
@@ -66,13 +67,13 @@ async function handle(c: import("hono").Context<AppEnv>) {
     instanceName: instance.name,
     event,
     dedupeKey: await dedupeKeyFor(parsed.value, raw),
-    payload: JSON.stringify(stored).slice(0, MAX_STORED_PAYLOAD),
+    payload: stored.slice(0, MAX_STORED_PAYLOAD),
   });
   const duplicate = row.deliveries > 1 && row.status !== "received" && row.status !== "failed";
   if (!duplicate) {
     const stub = c.env.WA_INSTANCE.getByName(instance.id);
     c.executionCtx.waitUntil(
-      stub.ingest({ eventId: row.id, event, data: envelope.data ?? null, at: eventTime ?? row.receivedAt }).catch((err: unknown) =>
+      stub.ingest({ eventId: row.id, event, data: envelope.data ?? null, at: eventTime ?? row.receivedAt, repeat: row.deliveries > 1 }).catch((err: unknown) =>
         console.error(JSON.stringify({ at: "webhook.handoff", eventId: row.id, error: String(err) })),
       ),
     );
