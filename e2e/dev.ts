@@ -23,7 +23,11 @@ let vars = readDevVars();
 if (!vars.ADMIN_TOKEN) {
   // First run: create a strong admin token and show it once.
   const token = randomBytes(24).toString("base64url");
-  writeFileSync(DEV_VARS, `ADMIN_TOKEN=${token}\n${existsSync(DEV_VARS) ? readFileSync(DEV_VARS, "utf8") : ""}`);
+  const rest = existsSync(DEV_VARS) ? readFileSync(DEV_VARS, "utf8") : "";
+  const key = /^EVOLUTION_API_KEY=/m.test(rest)
+    ? ""
+    : "# The simulator's global key; use your Evolution server's key when EVOLUTION_URL is set.\nEVOLUTION_API_KEY=simulator-global-key\n";
+  writeFileSync(DEV_VARS, `ADMIN_TOKEN=${token}\n${key}${rest}`);
   vars = readDevVars();
   console.log(`\n  Created .dev.vars with a new admin token (shown once; it stays in .dev.vars):\n\n    ${token}\n`);
 }
