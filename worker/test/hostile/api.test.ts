@@ -1,0 +1,97 @@
+// Hostile API bodies: generated malformed and wrongly typed JSON for every writing route.
+// Never a 5xx; every rejection is the documented error shape; text is stored verbatim.
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { api, jsonOf, uid } from "../helpers";
+import { installSimulator } from "../simulator-harness";
+
+const { restore } = installSimulator();
+afterAll(restore);
+
+const RUNS = 120;
+const NASTY = [
+  "'; DROP TABLE contacts; --",
+  "\" OR 1=1 --",
+  "<script>alert(1)</script>",
+  "<img src=x onerror=alert(1)>",
+  "{{constructor.constructor('return 1')()}}",
+  "\u0000\u202e\ud83d\ude00",
+  "%00%27",
+  "../../etc/passwd",
+];
+
+type ErrorJson = { error?: { code?: string; message?: string } };
+
+async function expectHandled(res: Response, what: string) {
+  expect(res.status, what).toBeLessThan(500);
+  const text = await res.text();
+  if (res.status >= 400) {
+    const body = JSON.parse(text) as ErrorJson;
+    expect(typeof body.error?.code, what).toBe("string");
+    expect(typeof body.error?.message, what).toBe("string");
+  }
+}
+
+const body = fc.oneof(
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.dictionary(fc.constantFrom("name", "whatsapp_number", "number", "tags", "tag", "ids", "action", "match", "description", "country", "url", "opted_out", "llm_context", "filter", "token"), fc.jsonValue({ maxDepth: 2 })),
+);
+
+describe("hostile API bodies", () => {
+  it("writing routes never answer 5xx to arbitrary JSON", async () => {
+    const created = await jsonOf<{ id: string }>(await api("/api/contacts", { method: "POST", json: { whatsapp_number: `+1415555${Math.floor(1000 + Math.random() * 8999)}` } }));
+    const inst = await jsonOf<{ id: string }>(await api("/api/instances", { method: "POST", json: { name: `h-${uid()}`, number: "+14155550100" } }));
+    const routes: [string, string][] = [
+      ["POST", "/api/contacts"],
+      ["PATCH", `/api/contacts/${created.id}`],
+      ["POST", `/api/contacts/${created.id}/tags`],
+      ["POST", `/api/contacts/${created.id}/llm-context`],
+      ["PUT", `/api/contacts/${created.id}/llm-context`],
+      ["POST", "/api/contacts/search-by-tags"],
+      ["POST", "/api/contacts/bulk"],
+      ["POST", "/api/instances"],
+      ["PATCH", `/api/instances/${inst.id}/webhook`],
+      ["POST", "/api/session"],
+    ];
+    for (const [method, path] of routes) {
+      await fc.assert(
+        fc.asyncProperty(body, async (json) => expectHandled(await api(path, { method, json }), `${method} ${path} ${JSON.stringify(json).slice(0, 200)}`)),
+        { numRuns: RUNS },
+      );
+    }
+  });
+
+  it("non-JSON and garbled bodies get 400, not 5xx", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 200 }), fc.constantFrom("/api/contacts", "/api/instances", "/api/contacts/bulk"), async (raw, path) => {
+        const res = await api(path, { method: "POST", body: raw, headers: { "content-type": "application/json" } });
+        await expectHandled(res, `${path} ${raw}`);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("SQL-ish and HTML strings are stored and returned verbatim", async () => {
+    for (const s of NASTY) {
+      const res = await api("/api/contacts", { method: "POST", json: { whatsapp_number: `+1415556${Math.floor(1000 + Math.random() * 8999)}`, name: s, description: s } });
+      expect(res.status, s).toBe(201);
+      const c = await jsonOf<{ id: string; name: string; description: string }>(res);
+      const back = await jsonOf<{ name: string; description: string }>(await api(`/api/contacts/${c.id}`));
+      expect(back.name).toBe(s.trim() || back.name);
+      expect(back.description).toBe(s);
+    }
+    // The table is still there.
+    expect((await api("/api/contacts?limit=1")).status).toBe(200);
+  });
+
+  it("bad query strings and path params are 400/404, not 5xx", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 60 }), async (s) => {
+        const q = encodeURIComponent(s);
+        for (const path of [`/api/contacts?cursor=${q}`, `/api/contacts?limit=${q}`, `/api/contacts?tags=${q}&match=${q}`, `/api/contacts/${q || "x"}`, `/api/instances/${q || "x"}`, `/api/tags?x=${q}`])
+          await expectHandled(await api(path), path);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
