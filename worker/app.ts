@@ -11,6 +11,7 @@ import { instancesRoutes } from "./routes/instances/instances.routes";
 import { realtimeRoutes } from "./routes/realtime";
 import { sessionRoutes } from "./routes/session";
 import { webhookRoutes } from "./routes/webhooks/evolution";
+import { workflowsRoutes } from "./routes/workflows/workflows.routes";
 import { tagsRoutes } from "./routes/tags";
 
 export function createApp() {
@@ -33,6 +34,7 @@ export function createApp() {
   app.route("/api/realtime", realtimeRoutes);
   app.route("/webhooks", webhookRoutes);
   app.route("/api/instances", instancesRoutes);
+  app.route("/api/workflows", workflowsRoutes);
   app.route("/api/contacts", contactsRoutes);
   app.route("/api/tags", tagsRoutes);
 
