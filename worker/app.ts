@@ -7,6 +7,7 @@ import { requireAuth } from "./middleware/auth";
 import { limitBodyByPath } from "./middleware/body-limit";
 import { requestLog } from "./middleware/request-log";
 import { contactsRoutes } from "./routes/contacts/contacts.routes";
+import { conversationsRoutes } from "./routes/conversations/conversations.routes";
 import { instancesRoutes } from "./routes/instances/instances.routes";
 import { realtimeRoutes } from "./routes/realtime";
 import { sessionRoutes } from "./routes/session";
@@ -37,6 +38,7 @@ export function createApp() {
   app.route("/api/workflows", workflowsRoutes);
   app.route("/api/contacts", contactsRoutes);
   app.route("/api/tags", tagsRoutes);
+  app.route("/api/conversations", conversationsRoutes);
 
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {
