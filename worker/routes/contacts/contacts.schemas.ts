@@ -9,14 +9,8 @@ export const MAX_LLM_CONTEXT_BYTES = 32 * 1024;
 export const MAX_BULK_IDS = 10_000;
 export const MAX_FILTER_TAGS = 20;
 
-// Commas separate tags in ?tags=a,b and semicolons in CSV cells, so neither may be in a tag.
-export const tagSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .min(1, "Tag must not be empty")
-  .max(50, "Tag must be at most 50 characters")
-  .regex(/^[^,;\p{Cc}]+$/u, "Tag must not contain commas, semicolons or control characters");
+export { tagSchema } from "../../shared/tags";
+import { tagSchema } from "../../shared/tags";
 
 const tagList = (max: number) =>
   z

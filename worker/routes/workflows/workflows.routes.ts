@@ -7,8 +7,8 @@ import { type WorkflowRow, deleteWorkflow, getWorkflow, insertWorkflow, listWork
 import { newId } from "../../lib/ids";
 import { iso } from "../../lib/time";
 import { validate } from "../../lib/validate";
-import { renderStep } from "../../services/menu-engine";
-import type { MenuStructure } from "../../services/menu-schema";
+import { renderStep } from "../../shared/menu-engine";
+import type { MenuStructure } from "../../shared/menu-schema";
 import { publish } from "../../services/realtime";
 import { createWorkflowBody, patchWorkflowBody, workflowIdParam } from "./workflows.schemas";
 

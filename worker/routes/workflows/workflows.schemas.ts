@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { menuStructure, triggerKeywords } from "../../services/menu-schema";
+import { menuStructure, triggerKeywords } from "../../shared/menu-schema";
 
 const name = z.string().trim().min(1, "Name is required").max(80);
 const type = z.enum(["button", "list", "text"]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { advance, findTrigger, matchesKeyword, renderStep } from "../../services/menu-engine";
-import { menuStructure } from "../../services/menu-schema";
+import { advance, findTrigger, matchesKeyword, renderStep } from "../../shared/menu-engine";
+import { menuStructure } from "../../shared/menu-schema";
 import { api, jsonOf, uid } from "../helpers";
 
 export const SUPPORT_MENU = {

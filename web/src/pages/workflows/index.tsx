@@ -1,10 +1,10 @@
-import { PageHeader } from "../../components/page-header";
+import { useRoute } from "preact-iso";
+import { WorkflowEditor } from "./editor";
+import { WorkflowList } from "./list";
 
 export function Workflows() {
-  return (
-    <section>
-      <PageHeader title="Workflows" />
-      <p class="empty">Interactive menus are not built yet.</p>
-    </section>
-  );
+  const { params } = useRoute();
+  const rest = params.rest ?? "";
+  if (rest === "") return <WorkflowList />;
+  return <WorkflowEditor id={rest === "new" ? null : rest} />;
 }

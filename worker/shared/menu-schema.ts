@@ -1,7 +1,7 @@
 // The shape of a workflow template's menu (PRODUCT.md §5.7) and its graph checks: every
 // `next` must name a step, so a template that points nowhere is refused with the path.
 import { z } from "zod";
-import { tagSchema } from "../routes/contacts/contacts.schemas";
+import { tagSchema } from "./tags";
 
 const stepId = z
   .string()

@@ -1,0 +1,135 @@
+import { useEffect, useMemo, useState } from "preact/hooks";
+import { useLocation } from "preact-iso";
+import { ApiError, api } from "../../api/client";
+import { PageHeader } from "../../components/page-header";
+import { renderStep } from "../../../../worker/shared/menu-engine";
+import { menuStructure } from "../../../../worker/shared/menu-schema";
+import { EXAMPLE_MENU, type WorkflowView } from "./types";
+
+type Check = { ok: true; preview: { id: string; text: string }[] } | { ok: false; errors: string[] };
+
+/** Validates the JSON as the server will, and renders every step as WhatsApp will show it. */
+function check(text: string): Check {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, errors: [`JSON: ${(err as Error).message}`] };
+  }
+  const r = menuStructure.safeParse(json);
+  if (!r.success) return { ok: false, errors: r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`) };
+  const steps = r.data.steps;
+  const order = [r.data.start, ...Object.keys(steps).filter((k) => k !== r.data.start)];
+  return { ok: true, preview: order.map((id) => ({ id, text: renderStep(steps[id]!, { name: "Ana" }) })) };
+}
+
+export function WorkflowEditor({ id }: { id: string | null }) {
+  const { route } = useLocation();
+  const [name, setName] = useState("");
+  const [type, setType] = useState<WorkflowView["type"]>("text");
+  const [keywords, setKeywords] = useState("");
+  const [active, setActive] = useState(true);
+  const [menu, setMenu] = useState(JSON.stringify(EXAMPLE_MENU, null, 2));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [loaded, setLoaded] = useState(id === null);
+  const result = useMemo(() => check(menu), [menu]);
+
+  useEffect(() => {
+    if (!id) return;
+    api
+      .get<WorkflowView>(`/api/workflows/${id}`)
+      .then((w) => {
+        setName(w.name);
+        setType(w.type);
+        setKeywords(w.trigger_keywords.join(", "));
+        setActive(w.is_active);
+        setMenu(JSON.stringify(w.menu_structure, null, 2));
+        setLoaded(true);
+      })
+      .catch((err: unknown) => setErrors({ form: err instanceof ApiError ? err.message : "Could not load" }));
+  }, [id]);
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    if (!result.ok) return;
+    setErrors({});
+    const body = {
+      name: name.trim(),
+      type,
+      trigger_keywords: keywords.split(",").map((k) => k.trim()).filter(Boolean),
+      menu_structure: JSON.parse(menu) as unknown,
+      is_active: active,
+    };
+    try {
+      if (id) await api.patch(`/api/workflows/${id}`, body);
+      else await api.post("/api/workflows", body);
+      route("/workflows");
+    } catch (err) {
+      if (err instanceof ApiError) {
+        const f = err.fieldErrors();
+        setErrors(Object.keys(f).length ? f : { form: err.message });
+      } else setErrors({ form: "Could not save" });
+    }
+  };
+
+  if (!loaded) return <p class="muted">{errors.form ?? "Loading…"}</p>;
+  const menuErrors = Object.entries(errors).filter(([k]) => k.startsWith("menu_structure"));
+  return (
+    <section>
+      <PageHeader title={id ? `Edit ${name}` : "New menu"} />
+      <form class="workflow-editor" onSubmit={save} aria-label="Workflow">
+        <div class="card">
+          <label>
+            Name
+            <input name="name" value={name} onInput={(e) => setName(e.currentTarget.value)} required />
+            {errors.name && <span class="field-error">{errors.name}</span>}
+          </label>
+          <label>
+            Trigger keywords (comma-separated)
+            <input name="trigger_keywords" value={keywords} onInput={(e) => setKeywords(e.currentTarget.value)} placeholder="menu, help, ajuda" />
+            {errors.trigger_keywords && <span class="field-error">{errors.trigger_keywords}</span>}
+          </label>
+          <label>
+            Type
+            <select value={type} onChange={(e) => setType(e.currentTarget.value as WorkflowView["type"])}>
+              <option value="text">Numbered text (works everywhere)</option>
+              <option value="button">Buttons (sent as numbered text where unsupported)</option>
+              <option value="list">List (sent as numbered text where unsupported)</option>
+            </select>
+          </label>
+          <label class="row">
+            <input type="checkbox" checked={active} onChange={(e) => setActive(e.currentTarget.checked)} style={{ width: "auto" }} /> Active
+          </label>
+          <label>
+            Menu (JSON)
+            <textarea name="menu_structure" rows={18} spellcheck={false} class="mono" value={menu} onInput={(e) => setMenu(e.currentTarget.value)} />
+          </label>
+          {!result.ok && (
+            <ul class="error" role="alert" data-testid="menu-errors">
+              {result.errors.map((m) => <li key={m}>{m}</li>)}
+            </ul>
+          )}
+          {menuErrors.map(([k, m]) => <p class="field-error" key={k}>{k}: {m}</p>)}
+          {errors.form && <p class="error" role="alert">{errors.form}</p>}
+          <div class="row" style={{ justifyContent: "flex-end" }}>
+            <a href="/workflows"><button type="button">Cancel</button></a>
+            <button type="submit" class="primary" disabled={!result.ok}>Save</button>
+          </div>
+        </div>
+        <div class="card" aria-label="Preview">
+          <h2>Preview</h2>
+          {result.ok ? (
+            result.preview.map((p) => (
+              <div key={p.id}>
+                <div class="small muted">{p.id}</div>
+                <pre class="menu-preview bubble" data-testid={`preview-${p.id}`}>{p.text}</pre>
+              </div>
+            ))
+          ) : (
+            <p class="muted">Fix the menu to see the preview.</p>
+          )}
+        </div>
+      </form>
+    </section>
+  );
+}
