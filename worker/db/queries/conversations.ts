@@ -1,0 +1,103 @@
+// Conversations: one active per (instance, contact), enforced by conversations_active_uq.
+import { type SQL, and, desc, eq, like, or, sql } from "drizzle-orm";
+import type { Cursor } from "../../lib/pagination";
+import type { Db } from "../client";
+import { contacts, conversations } from "../schema";
+
+export type ConversationRow = typeof conversations.$inferSelect;
+export type ConversationListRow = ConversationRow & { contactNumber: string; currentContactName: string | null };
+
+const NOW = sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`;
+const sortKey = sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`;
+
+type NewConversation = { id: string; instanceId: string; instanceName: string; contactId: string; contactName: string | null };
+
+/** Race-safe find-or-create: the insert is a no-op when an active one exists; both run in one batch. */
+export async function findOrCreateActive(db: Db, c: NewConversation): Promise<{ row: ConversationRow; created: boolean }> {
+  const [inserted, found] = await db.batch([
+    db.insert(conversations).values(c).onConflictDoNothing().returning({ id: conversations.id }),
+    activeQuery(db, c.instanceId, c.contactId),
+  ]);
+  const row = found[0];
+  if (!row) throw new Error("active conversation missing after insert");
+  return { row, created: inserted.length > 0 && inserted[0]?.id === row.id };
+}
+
+export function activeQuery(db: Db, instanceId: string, contactId: string) {
+  return db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.instanceId, instanceId), eq(conversations.contactId, contactId), eq(conversations.status, "active")))
+    .limit(1);
+}
+
+const listColumns = {
+  row: conversations,
+  contactNumber: contacts.whatsappNumber,
+  currentContactName: contacts.name,
+};
+
+function flatten(r: { row: ConversationRow; contactNumber: string; currentContactName: string | null }): ConversationListRow {
+  return { ...r.row, contactNumber: r.contactNumber, currentContactName: r.currentContactName };
+}
+
+export async function getConversation(db: Db, id: string): Promise<ConversationListRow | undefined> {
+  const r = await db.select(listColumns).from(conversations).innerJoin(contacts, eq(contacts.id, conversations.contactId)).where(eq(conversations.id, id)).get();
+  return r ? flatten(r) : undefined;
+}
+
+export type ConversationFilter = { instanceId?: string; q?: string; status?: "active" | "archived" | "all" };
+
+/** Newest activity first; the cursor is (coalesce(last_message_at, created_at), id). */
+export async function listConversations(db: Db, f: ConversationFilter, cursor: Cursor | undefined, limit: number): Promise<ConversationListRow[]> {
+  const conds: (SQL | undefined)[] = [];
+  if (f.instanceId) conds.push(eq(conversations.instanceId, f.instanceId));
+  if (f.status !== "all") conds.push(eq(conversations.status, f.status ?? "active"));
+  if (f.q) {
+    const pattern = `%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    const digits = f.q.replace(/\D/g, "");
+    conds.push(
+      or(
+        sql`${contacts.name} LIKE ${pattern} ESCAPE '\\'`,
+        sql`${conversations.lastMessageContent} LIKE ${pattern} ESCAPE '\\'`,
+        digits.length >= 2 ? like(contacts.whatsappNumber, `%${digits}%`) : undefined,
+      ),
+    );
+  }
+  if (cursor) conds.push(sql`(${sortKey}, ${conversations.id}) < (${Number(cursor.v)}, ${cursor.id})`);
+  const rows = await db
+    .select(listColumns)
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(and(...conds))
+    .orderBy(desc(sortKey), desc(conversations.id))
+    .limit(limit);
+  return rows.map(flatten);
+}
+
+export const conversationSortValue = (r: ConversationRow) => r.lastMessageAt ?? r.createdAt;
+
+export async function updateConversation(db: Db, id: string, patch: Partial<Pick<ConversationRow, "unreadCount" | "status" | "agentPaused">>) {
+  const [row] = await db.update(conversations).set({ ...patch, updatedAt: NOW }).where(eq(conversations.id, id)).returning();
+  return row;
+}
+
+/**
+ * Moves the conversation's last message forward (never back: a late, older message does not
+ * replace a newer preview) and counts an inbound message as unread. With `onlyIfMessage` the
+ * change applies only when that message row exists — the statement rides in one batch after an
+ * INSERT OR IGNORE, so a duplicate delivery changes nothing.
+ */
+export function touchConversationStmt(db: Db, id: string, m: { preview: string; at: number; inbound: boolean; onlyIfMessage?: string }) {
+  const newer = sql`coalesce(${conversations.lastMessageAt}, 0) <= ${m.at}`;
+  return db
+    .update(conversations)
+    .set({
+      lastMessageContent: sql`CASE WHEN ${newer} THEN ${m.preview} ELSE ${conversations.lastMessageContent} END`,
+      lastMessageAt: sql`max(coalesce(${conversations.lastMessageAt}, 0), ${m.at})`,
+      unreadCount: m.inbound ? sql`${conversations.unreadCount} + 1` : conversations.unreadCount,
+      updatedAt: NOW,
+    })
+    .where(and(eq(conversations.id, id), m.onlyIfMessage ? sql`EXISTS (SELECT 1 FROM messages WHERE id = ${m.onlyIfMessage})` : undefined))
+    .returning({ id: conversations.id });
+}

@@ -1,0 +1,151 @@
+// Message rows. (instance_id, external_id) is unique: Evolution's key.id is the dedupe key, and
+// status only ever moves forward (pending|failed → sent → delivered → read).
+import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { Cursor } from "../../lib/pagination";
+import type { Db } from "../client";
+import { contacts, conversations, instances, messages } from "../schema";
+
+export type MessageRow = typeof messages.$inferSelect;
+export type NewMessage = typeof messages.$inferInsert;
+export type MessageStatus = MessageRow["status"];
+
+const NOW = sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`;
+
+/** INSERT OR IGNORE on the external id; RETURNING is empty for a duplicate. */
+export function insertMessageStmt(db: Db, row: NewMessage) {
+  return db.insert(messages).values(row).onConflictDoNothing().returning({ id: messages.id, conversationId: messages.conversationId });
+}
+
+export async function getMessage(db: Db, id: string): Promise<MessageRow | undefined> {
+  return db.select().from(messages).where(eq(messages.id, id)).get();
+}
+
+export function byExternalQuery(db: Db, instanceId: string, externalId: string) {
+  return db
+    .select({ id: messages.id, conversationId: messages.conversationId, status: messages.status })
+    .from(messages)
+    .where(and(eq(messages.instanceId, instanceId), eq(messages.externalId, externalId)))
+    .limit(1);
+}
+
+/** One page, newest first (the route reverses it); cursor = (timestamp, id) of the oldest shown. */
+export async function listMessages(db: Db, conversationId: string, before: Cursor | undefined, limit: number): Promise<MessageRow[]> {
+  return db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), before ? sql`(${messages.timestamp}, ${messages.id}) < (${Number(before.v)}, ${before.id})` : undefined))
+    .orderBy(desc(messages.timestamp), desc(messages.id))
+    .limit(limit);
+}
+
+const RANK = sql`CASE ${messages.status} WHEN 'read' THEN 3 WHEN 'delivered' THEN 2 WHEN 'sent' THEN 1 ELSE 0 END`;
+const RANK_OF: Record<MessageStatus, number> = { pending: 0, failed: 0, sent: 1, delivered: 2, read: 3 };
+
+/**
+ * Moves a message's status forward by its external id, never back. `failed` applies only to a
+ * message still pending (Evolution's ERROR ack).
+ */
+export function advanceStatusStmt(db: Db, instanceId: string, externalId: string, status: MessageStatus) {
+  const forward = status === "failed" ? eq(messages.status, "pending") : sql`${RANK} < ${RANK_OF[status]}`;
+  return db
+    .update(messages)
+    .set({ status, ...(status === "failed" ? { error: "WhatsApp reported an error delivering this message" } : { error: null }), updatedAt: NOW })
+    .where(and(eq(messages.instanceId, instanceId), eq(messages.externalId, externalId), forward))
+    .returning({ id: messages.id, conversationId: messages.conversationId });
+}
+
+export function markDeletedStmt(db: Db, instanceId: string, externalId: string, at: number) {
+  return db
+    .update(messages)
+    .set({ deletedAt: at, updatedAt: NOW })
+    .where(and(eq(messages.instanceId, instanceId), eq(messages.externalId, externalId), isNull(messages.deletedAt)))
+    .returning({ id: messages.id, conversationId: messages.conversationId });
+}
+
+/**
+ * Our outbound messages to this contact on this instance that Evolution's key.id has not been
+ * attached to yet (pending first, then failed: a send that timed out on our side may still
+ * have gone out). Oldest first.
+ */
+export async function unmatchedOutbound(db: Db, instanceId: string, contactId: string) {
+  return db
+    .select({ id: messages.id, type: messages.type, content: messages.content, caption: messages.caption, status: messages.status })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .where(
+      and(
+        eq(messages.instanceId, instanceId),
+        eq(conversations.contactId, contactId),
+        eq(messages.fromMe, true),
+        isNull(messages.externalId),
+        inArray(messages.status, ["pending", "failed"]),
+        inArray(messages.sender, ["user", "agent", "campaign"]),
+      ),
+    )
+    .orderBy(sql`${messages.status} = 'failed'`, asc(messages.timestamp))
+    .limit(20);
+}
+
+/** Attaches Evolution's key.id to our message; pending/failed become sent (Evolution accepted it). */
+export function attachExternalIdStmt(db: Db, id: string, externalId: string | null) {
+  return db
+    .update(messages)
+    .set({ externalId, status: sql`CASE WHEN ${messages.status} IN ('pending','failed') THEN 'sent' ELSE ${messages.status} END`, error: null, updatedAt: NOW })
+    .where(eq(messages.id, id))
+    .returning({ id: messages.id, conversationId: messages.conversationId });
+}
+
+export function clearExternalIdStmt(db: Db, id: string) {
+  return db.update(messages).set({ externalId: null }).where(eq(messages.id, id));
+}
+
+export async function holderOfExternalId(db: Db, instanceId: string, externalId: string) {
+  const [row] = await byExternalQuery(db, instanceId, externalId);
+  return row;
+}
+
+/** The message with what a send needs: contact number, instance name and token. */
+export async function loadForSend(db: Db, id: string) {
+  return db
+    .select({ message: messages, number: contacts.whatsappNumber, instanceName: instances.name, token: instances.evolutionToken, instanceId: instances.id })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .leftJoin(instances, eq(instances.id, messages.instanceId))
+    .where(eq(messages.id, id))
+    .get();
+}
+
+export async function loadForMedia(db: Db, id: string) {
+  return db
+    .select({ message: messages, instanceName: instances.name, token: instances.evolutionToken })
+    .from(messages)
+    .leftJoin(instances, eq(instances.id, messages.instanceId))
+    .where(eq(messages.id, id))
+    .get();
+}
+
+export async function updateMessage(db: Db, id: string, patch: Partial<Pick<MessageRow, "mediaKey" | "mimeType" | "fileName" | "error" | "status">>) {
+  const [row] = await db.update(messages).set({ ...patch, updatedAt: NOW }).where(eq(messages.id, id)).returning();
+  return row;
+}
+
+/** pending → failed with the reason (a message already sent stays sent). */
+export async function failPending(db: Db, id: string, error: string) {
+  const [row] = await db
+    .update(messages)
+    .set({ status: "failed", error, updatedAt: NOW })
+    .where(and(eq(messages.id, id), eq(messages.status, "pending"), isNull(messages.externalId)))
+    .returning();
+  return row;
+}
+
+/** failed → pending for a retry from the dashboard. */
+export async function requeueFailed(db: Db, id: string) {
+  const [row] = await db
+    .update(messages)
+    .set({ status: "pending", error: null, updatedAt: NOW })
+    .where(and(eq(messages.id, id), eq(messages.status, "failed"), eq(messages.fromMe, true), isNull(messages.externalId)))
+    .returning();
+  return row;
+}

@@ -1,0 +1,19 @@
+// One queue entry point (CONVENTIONS §17): dispatch on the queue's name.
+import { handleCampaignBatch } from "./campaign-send";
+import { handleMediaBatch } from "./media";
+import { handleSendBatch } from "./send";
+
+export async function handleQueue(batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext): Promise<void> {
+  switch (batch.queue) {
+    case "parley-send":
+      return handleSendBatch(batch, env);
+    case "parley-media":
+      return handleMediaBatch(batch, env);
+    case "parley-campaign-sends":
+      return handleCampaignBatch(batch, env);
+    default:
+      // Never ack what nobody handles: it is retried and ends in the dead-letter queue.
+      console.error(JSON.stringify({ at: "queue.unknown", queue: batch.queue, messages: batch.messages.length }));
+      batch.retryAll();
+  }
+}

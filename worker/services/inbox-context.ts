@@ -1,0 +1,84 @@
+// Shared state of one instance's inbox processing (lives in the WaInstance Durable Object):
+// the database, a small contact cache and what changed, published once per event.
+import type { Db } from "../db/client";
+import { findByNumber, updateContact } from "../db/queries/contacts";
+import { ApiError } from "../errors";
+import { insertContact } from "../db/queries/contacts";
+import { newId } from "../lib/ids";
+import { createContact } from "./contacts";
+import { normalisePhone } from "./phone";
+import { publish } from "./realtime";
+
+export type CachedContact = { id: string; name: string | null };
+
+export type InboxCtx = {
+  env: Env;
+  db: Db;
+  instance: { id: string; name: string };
+  contacts: Map<string, CachedContact>;
+  changes: Changes;
+};
+
+export class Changes {
+  readonly messages = new Map<string, string>(); // message id → conversation id
+  readonly conversations = new Set<string>();
+  readonly contacts = new Set<string>();
+  tags = false;
+
+  message(id: string, conversationId: string): void {
+    this.messages.set(id, conversationId);
+    this.conversations.add(conversationId);
+  }
+
+  /** Every dashboard hears about each change once; never throws. */
+  async publish(env: Env): Promise<void> {
+    const jobs: Promise<void>[] = [];
+    for (const [id, conversationId] of this.messages) jobs.push(publish(env, "messages", id, { conversation_id: conversationId }));
+    for (const id of this.conversations) jobs.push(publish(env, "conversations", id));
+    for (const id of this.contacts) jobs.push(publish(env, "contacts", id));
+    if (this.tags) jobs.push(publish(env, "tags"));
+    await Promise.all(jobs);
+  }
+}
+
+const MAX_CACHED = 5000;
+
+/**
+ * The contact for a phone JID's digits, created when new (name from pushName, nothing made
+ * up). A contact without a name gets the pushName when one arrives.
+ */
+export async function resolveContact(ctx: InboxCtx, digits: string, pushName: string | null): Promise<CachedContact> {
+  const hit = ctx.contacts.get(digits);
+  if (hit && (hit.name || !pushName)) return hit;
+  const e164 = normalisePhone(`+${digits}`, ctx.env.DEFAULT_COUNTRY)?.e164 ?? `+${digits}`;
+  let row = hit ? { id: hit.id, name: hit.name } : await findByNumber(ctx.db, e164);
+  if (!row) row = await create(ctx, e164, pushName);
+  else if (!row.name && pushName) {
+    await updateContact(ctx.db, row.id, { name: pushName }, Date.now());
+    row = { ...row, name: pushName };
+    ctx.changes.contacts.add(row.id);
+  }
+  const entry = { id: row.id, name: row.name };
+  if (ctx.contacts.size >= MAX_CACHED) ctx.contacts.clear();
+  ctx.contacts.set(digits, entry);
+  return entry;
+}
+
+async function create(ctx: InboxCtx, e164: string, name: string | null): Promise<CachedContact> {
+  try {
+    const row = await createContact(ctx.db, ctx.env, { whatsapp_number: e164, name });
+    ctx.changes.contacts.add(row.id);
+    ctx.changes.tags = true;
+    return row;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 409) {
+      const existing = await findByNumber(ctx.db, e164);
+      if (existing) return existing;
+    }
+    if (!(err instanceof ApiError && err.status === 400)) throw err;
+  }
+  // WhatsApp knows the number even when libphonenumber does not: keep its digits as they are.
+  const row = await insertContact(ctx.db, { id: newId("contact"), name, whatsappNumber: e164, country: null, tags: [], llmContext: {} }, Date.now());
+  ctx.changes.contacts.add(row.id);
+  return row;
+}

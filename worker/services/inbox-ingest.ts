@@ -1,0 +1,114 @@
+// Inbound message events, applied one at a time per instance by the WaInstance Durable Object
+// (PRODUCT.md §5.4, EVOLUTION.md §4.3–§4.6). Every step is idempotent: a redelivery, a
+// duplicate or a replay changes nothing twice.
+import { findOrCreateActive } from "../db/queries/conversations";
+import { touchConversationStmt } from "../db/queries/conversations";
+import { heldEventsQuery } from "../db/queries/message-events";
+import { type MessageRow, attachExternalIdStmt, byExternalQuery, insertMessageStmt, unmatchedOutbound } from "../db/queries/messages";
+import { newId } from "../lib/ids";
+import { stripMedia } from "./webhook-envelope";
+import { type InboxCtx, resolveContact } from "./inbox-context";
+import { applyHeld } from "./inbox-receipts";
+import { resolveChatJid, timestampMs } from "./jid";
+import { type Content, messageContent, previewOf } from "./message-content";
+
+/** processed / ignored (with why) / held: kept `received` until its message lands. */
+export type Outcome = { status: "processed" | "ignored" | "held"; reason?: string };
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const YOU = new Set(["você", "voce", "you"]);
+
+export function pushNameOf(item: Obj, fromMe: boolean): string | null {
+  const name = typeof item.pushName === "string" ? item.pushName.trim() : "";
+  // Evolution fills a missing pushName on our own messages with "Você" (EVOLUTION.md §2.14).
+  if (fromMe || !name || YOU.has(name.toLowerCase())) return null;
+  return name.slice(0, 200);
+}
+
+type Parsed = { key: Obj & { id: string }; content: Content; digits: string; fromMe: boolean };
+
+function parseItem(item: unknown): Parsed | Outcome {
+  if (!isObj(item) || !isObj(item.key) || typeof item.key.id !== "string") return { status: "ignored", reason: "no message key" };
+  const key = item.key as Obj & { id: string };
+  const jid = resolveChatJid({ remoteJid: key.remoteJid as string, remoteJidAlt: key.remoteJidAlt as string });
+  if (!jid.ok) return { status: "ignored", reason: jid.reason };
+  const content = messageContent(item.message, typeof item.messageType === "string" ? item.messageType : undefined);
+  if (!content) return { status: "ignored", reason: "no displayable content (protocol or placeholder message)" };
+  return { key, content, digits: jid.digits, fromMe: key.fromMe === true };
+}
+
+/** messages.upsert: a message from the contact, or (fromMe) one sent from the phone. */
+export async function ingestUpsert(ctx: InboxCtx, item: unknown, at: number): Promise<Outcome> {
+  const p = parseItem(item);
+  if (!("content" in p)) return p;
+  const data = item as Obj;
+  const contact = await resolveContact(ctx, p.digits, pushNameOf(data, p.fromMe));
+  return storeNew(ctx, p, data, contact, at, p.fromMe ? "phone" : "contact");
+}
+
+/**
+ * send.message: Evolution's copy of a message sent through its API. Ours never becomes a second
+ * message: it matches by key.id, or — when the echo beats the send response — claims our
+ * pending message with the same content, or waits (held) while one of ours to that contact is
+ * still in flight. Only a send by another API client is stored.
+ */
+export async function ingestEcho(ctx: InboxCtx, item: unknown, at: number): Promise<Outcome> {
+  const p = parseItem(item);
+  if (!("content" in p)) return p;
+  const [existing] = await byExternalQuery(ctx.db, ctx.instance.id, p.key.id);
+  if (existing) return { status: "ignored", reason: "echo of a message already stored" };
+  const contact = await resolveContact(ctx, p.digits, null);
+  const mine = await unmatchedOutbound(ctx.db, ctx.instance.id, contact.id);
+  const same = mine.find((m) => m.type === p.content.type && (p.content.type !== "text" || m.content === p.content.text));
+  if (same) {
+    const [claimed] = await attachExternalIdStmt(ctx.db, same.id, p.key.id);
+    if (claimed) ctx.changes.message(claimed.id, claimed.conversationId);
+    await applyHeld(ctx, p.key.id);
+    return { status: "processed", reason: "echo matched our pending send" };
+  }
+  if (mine.length) return { status: "held", reason: "waiting for our send to be acknowledged" };
+  return storeNew(ctx, p, item as Obj, contact, at, "user");
+}
+
+async function storeNew(ctx: InboxCtx, p: Parsed, data: Obj, contact: { id: string; name: string | null }, at: number, sender: MessageRow["sender"]): Promise<Outcome> {
+  const db = ctx.db;
+  const { row: conv, created } = await findOrCreateActive(db, {
+    id: newId("conversation"),
+    instanceId: ctx.instance.id,
+    instanceName: ctx.instance.name,
+    contactId: contact.id,
+    contactName: contact.name,
+  });
+  if (created) ctx.changes.conversations.add(conv.id);
+  const id = newId("message");
+  const ts = timestampMs(data.messageTimestamp, at);
+  const inbound = sender === "contact";
+  const c = p.content;
+  const [inserted, , updates, deletes] = await db.batch([
+    insertMessageStmt(db, {
+      id,
+      conversationId: conv.id,
+      instanceId: ctx.instance.id,
+      type: c.type,
+      fromMe: !inbound,
+      timestamp: ts,
+      content: c.text,
+      caption: c.caption,
+      mimeType: c.mimeType,
+      fileName: c.fileName,
+      externalId: p.key.id,
+      status: inbound ? "delivered" : "sent",
+      sender,
+      raw: stripMedia(data),
+    }),
+    touchConversationStmt(db, conv.id, { preview: previewOf(c), at: ts, inbound, onlyIfMessage: id }),
+    heldEventsQuery(db, ctx.instance.id, p.key.id, "messages.update"),
+    heldEventsQuery(db, ctx.instance.id, p.key.id, "messages.delete"),
+  ]);
+  if (inserted.length === 0) return { status: "ignored", reason: "duplicate message (already stored)" };
+  ctx.changes.message(id, conv.id);
+  if (c.media) await ctx.env.MEDIA_QUEUE.send({ messageId: id });
+  if (updates.length || deletes.length) await applyHeld(ctx, p.key.id, { updates, deletes, echoes: [] });
+  return { status: "processed" };
+}

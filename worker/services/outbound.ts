@@ -1,0 +1,80 @@
+// Outbound inbox messages: stored pending (bytes to R2), answered at once, sent by the
+// SEND_QUEUE consumer (worker/queues/send.ts).
+import { getDb } from "../db/client";
+import { type ConversationRow, touchConversationStmt } from "../db/queries/conversations";
+import { type MessageRow, getMessage, insertMessageStmt, requeueFailed } from "../db/queries/messages";
+import { ApiError } from "../errors";
+import { newId } from "../lib/ids";
+import { validationError } from "../lib/validate";
+import type { SendMessageInput } from "../routes/conversations/conversations.schemas";
+import { stripDataUrl } from "./evolution-client";
+import { MAX_MEDIA_BYTES, base64Bytes, mediaKeyFor, putMedia, tooLarge } from "./media-store";
+import { previewOf } from "./message-content";
+import { publish } from "./realtime";
+
+const DEFAULT_MIME: Record<string, string> = {
+  image: "image/jpeg",
+  video: "video/mp4",
+  audio: "audio/ogg; codecs=opus",
+  document: "application/octet-stream",
+};
+
+function decode(input: SendMessageInput): { bytes: Uint8Array; mimeType: string } | null {
+  if (input.type === "text" || !input.media_base64) return null;
+  const { data, mimetype } = stripDataUrl(input.media_base64);
+  let bytes: Uint8Array;
+  try {
+    bytes = base64Bytes(data);
+  } catch {
+    throw validationError([{ path: "media_base64", message: "Not valid base64 (raw or a data: URL)" }]);
+  }
+  if (bytes.length === 0) throw validationError([{ path: "media_base64", message: "The attachment is empty" }]);
+  if (bytes.length > MAX_MEDIA_BYTES) throw new ApiError(413, "payload_too_large", tooLarge(bytes.length));
+  return { bytes, mimeType: input.mime_type ?? mimetype ?? DEFAULT_MIME[input.type] ?? "application/octet-stream" };
+}
+
+export async function queueOutbound(env: Env, conv: ConversationRow, input: SendMessageInput, sender: MessageRow["sender"] = "user"): Promise<MessageRow> {
+  if (!conv.instanceId) throw new ApiError(422, "instance_gone", "This conversation's WhatsApp instance was deleted; start a new conversation");
+  const db = getDb(env.DB);
+  const id = newId("message");
+  const media = decode(input);
+  const mediaKey = media ? mediaKeyFor(conv.instanceId, id) : null;
+  if (media && mediaKey) await putMedia(env, mediaKey, media.bytes, media.mimeType);
+  const now = Date.now();
+  const fileName = input.file_name ?? (input.type === "document" ? "document" : null);
+  const caption = input.type === "audio" ? null : (input.caption ?? null);
+  await db.batch([
+    insertMessageStmt(db, {
+      id,
+      conversationId: conv.id,
+      instanceId: conv.instanceId,
+      type: input.type,
+      fromMe: true,
+      timestamp: now,
+      content: input.type === "text" ? (input.content ?? "") : null,
+      caption,
+      mimeType: media?.mimeType ?? null,
+      fileName,
+      mediaKey,
+      status: "pending",
+      sender,
+    }),
+    touchConversationStmt(db, conv.id, { preview: previewOf({ type: input.type, text: input.content ?? null, caption }), at: now, inbound: false }),
+  ]);
+  await env.SEND_QUEUE.send({ messageId: id });
+  await Promise.all([publish(env, "messages", id, { conversation_id: conv.id }), publish(env, "conversations", conv.id)]);
+  const row = await getMessage(db, id);
+  if (!row) throw new Error("message vanished after insert");
+  return row;
+}
+
+export async function retryOutbound(env: Env, conversationId: string, messageId: string): Promise<MessageRow> {
+  const db = getDb(env.DB);
+  const current = await getMessage(db, messageId);
+  if (!current || current.conversationId !== conversationId) throw new ApiError(404, "not_found", "Message not found");
+  const row = await requeueFailed(db, messageId);
+  if (!row) throw new ApiError(409, "conflict", `Only a failed message of ours can be retried (this one is ${current.status})`);
+  await env.SEND_QUEUE.send({ messageId });
+  await publish(env, "messages", messageId, { conversation_id: conversationId });
+  return row;
+}
