@@ -6,6 +6,7 @@ import { ApiError, codeForStatus, errorBody } from "./errors";
 import { requireAuth } from "./middleware/auth";
 import { limitBodyByPath } from "./middleware/body-limit";
 import { requestLog } from "./middleware/request-log";
+import { campaignsRoutes } from "./routes/campaigns/campaigns.routes";
 import { contactsRoutes } from "./routes/contacts/contacts.routes";
 import { conversationsRoutes } from "./routes/conversations/conversations.routes";
 import { instancesRoutes } from "./routes/instances/instances.routes";
@@ -37,6 +38,7 @@ export function createApp() {
   app.route("/api/instances", instancesRoutes);
   app.route("/api/workflows", workflowsRoutes);
   app.route("/api/contacts", contactsRoutes);
+  app.route("/api/campaigns", campaignsRoutes);
   app.route("/api/tags", tagsRoutes);
   app.route("/api/conversations", conversationsRoutes);
 
