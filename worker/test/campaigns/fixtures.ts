@@ -63,3 +63,8 @@ export async function countsFromRows(id: string) {
 }
 
 export const tag = () => `t${uid()}`;
+
+/** Lets in-flight acks/webhooks settle (bounded) so the file's runtime tears down quietly. */
+export async function settle(sim: EvolutionSimulator, ms = 1500): Promise<void> {
+  await Promise.race([sim.idle(), new Promise((r) => setTimeout(r, ms))]);
+}

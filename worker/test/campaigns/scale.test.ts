@@ -1,10 +1,13 @@
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { installSimulator } from "../simulator-harness";
-import { countsFromRows, control, createCampaign, getCampaign, openInstance, seedContacts, tag, waitForStatus } from "./fixtures";
+import { countsFromRows, control, createCampaign, getCampaign, openInstance, seedContacts, tag, waitForStatus, settle } from "./fixtures";
 
 const { sim, restore } = installSimulator();
-afterAll(restore);
+afterAll(async () => {
+  await settle(sim);
+  restore();
+});
 
 // Every 10th send to Evolution fails with a 500 (the simulator's fail-sends control, armed
 // right before the request reaches it): exactly 10% of 1,000.

@@ -1,10 +1,13 @@
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
 import { installSimulator } from "../simulator-harness";
-import { countsFromRows, control, createCampaign, openInstance, seedContacts, tag, waitForStatus } from "./fixtures";
+import { countsFromRows, control, createCampaign, openInstance, seedContacts, tag, waitForStatus, settle } from "./fixtures";
 
 const { sim, restore } = installSimulator();
-afterAll(restore);
+afterAll(async () => {
+  await settle(sim);
+  restore();
+});
 
 describe("a campaign to tagged contacts against the simulator", () => {
   it("sends 3 rendered messages, writes each into its contact's conversation, completes", { timeout: 30_000 }, async () => {
