@@ -6,6 +6,7 @@ import { ApiError, codeForStatus, errorBody } from "./errors";
 import { requireAuth } from "./middleware/auth";
 import { limitBodyByPath } from "./middleware/body-limit";
 import { requestLog } from "./middleware/request-log";
+import { agentsRoutes } from "./routes/agents/agents.routes";
 import { campaignsRoutes } from "./routes/campaigns/campaigns.routes";
 import { contactsRoutes } from "./routes/contacts/contacts.routes";
 import { conversationsRoutes } from "./routes/conversations/conversations.routes";
@@ -40,6 +41,7 @@ export function createApp() {
   app.route("/api/contacts", contactsRoutes);
   app.route("/api/campaigns", campaignsRoutes);
   app.route("/api/tags", tagsRoutes);
+  app.route("/api/agents", agentsRoutes);
   app.route("/api/conversations", conversationsRoutes);
 
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));

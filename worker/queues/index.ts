@@ -1,4 +1,5 @@
 // One queue entry point (CONVENTIONS §17): dispatch on the queue's name.
+import { handleAiReplyBatch } from "./ai-reply";
 import { handleCampaignBatch } from "./campaign-send";
 import { handleMediaBatch } from "./media";
 import { handleSendBatch } from "./send";
@@ -11,6 +12,8 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, _ctx: 
       return handleMediaBatch(batch, env);
     case "parley-campaign-sends":
       return handleCampaignBatch(batch, env);
+    case "parley-ai-replies":
+      return handleAiReplyBatch(batch, env);
     default:
       // Never ack what nobody handles: it is retried and ends in the dead-letter queue.
       console.error(JSON.stringify({ at: "queue.unknown", queue: batch.queue, messages: batch.messages.length }));

@@ -6,6 +6,7 @@ import { touchConversationStmt } from "../db/queries/conversations";
 import { heldEventsQuery } from "../db/queries/message-events";
 import { type MessageRow, attachExternalIdStmt, byExternalQuery, insertMessageStmt, unmatchedOutbound } from "../db/queries/messages";
 import { newId } from "../lib/ids";
+import { onHumanMessage, onInboundMessage } from "./agent-hooks";
 import { stripMedia } from "./webhook-envelope";
 import { type InboxCtx, resolveContact } from "./inbox-context";
 import { applyHeld } from "./inbox-receipts";
@@ -108,6 +109,8 @@ async function storeNew(ctx: InboxCtx, p: Parsed, data: Obj, contact: { id: stri
   ]);
   if (inserted.length === 0) return { status: "ignored", reason: "duplicate message (already stored)" };
   ctx.changes.message(id, conv.id);
+  // Agents: only the contact's messages trigger a reply; a human's (phone, other client) pauses it.
+  await (inbound ? onInboundMessage(ctx.env, { instanceId: ctx.instance.id, conversationId: conv.id, contactId: contact.id, messageId: id }) : onHumanMessage(ctx.env, conv.id));
   if (c.media) await ctx.env.MEDIA_QUEUE.send({ messageId: id });
   if (updates.length || deletes.length) await applyHeld(ctx, p.key.id, { updates, deletes, echoes: [] });
   return { status: "processed" };

@@ -5,6 +5,7 @@ import { type ConversationRow, touchConversationStmt } from "../db/queries/conve
 import { type MessageRow, getMessage, insertMessageStmt, requeueFailed } from "../db/queries/messages";
 import { ApiError } from "../errors";
 import { newId } from "../lib/ids";
+import { onHumanMessage } from "./agent-hooks";
 import { validationError } from "../lib/validate";
 import type { SendMessageInput } from "../routes/conversations/conversations.schemas";
 import { stripDataUrl } from "./evolution-client";
@@ -61,6 +62,7 @@ export async function queueOutbound(env: Env, conv: ConversationRow, input: Send
     }),
     touchConversationStmt(db, conv.id, { preview: previewOf({ type: input.type, text: input.content ?? null, caption }), at: now, inbound: false }),
   ]);
+  if (sender === "user") await onHumanMessage(env, conv.id); // a human took over: the agent steps back
   await env.SEND_QUEUE.send({ messageId: id });
   await Promise.all([publish(env, "messages", id, { conversation_id: conv.id }), publish(env, "conversations", conv.id)]);
   const row = await getMessage(db, id);

@@ -1,0 +1,61 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { getDb } from "../../db/client";
+import { onInboundMessage } from "../../services/agent-hooks";
+import { routeAgent } from "../../services/agent-routing";
+import { seedInstance } from "../helpers";
+import { addMessage, createAgent, seedContact, seedConversation, testEnv } from "./fixtures";
+
+const db = () => getDb(env.DB);
+
+describe("agent routing", () => {
+  it("picks the enabled agent of the instance whose tags overlap the contact's most; ties go to the oldest", async () => {
+    const inst = await seedInstance({ status: "open" });
+    const other = await seedInstance({ status: "open" });
+    const contactId = await seedContact({ tags: ["vip", "shoes", "br"] });
+    const oldest = await createAgent(inst.id, { assigned_tags: ["shoes"] });
+    await createAgent(inst.id, { assigned_tags: ["br"] }); // same overlap (1), younger
+    await createAgent(other.id, { assigned_tags: ["vip", "shoes", "br"] }); // other instance
+    await createAgent(inst.id, { assigned_tags: ["vip", "shoes"], enabled: false }); // disabled
+    const base = { instanceId: inst.id, contactId, agentId: null, agentPaused: false };
+    expect((await routeAgent(db(), base))?.agent.id).toBe(oldest.id);
+
+    const best = await createAgent(inst.id, { assigned_tags: ["vip", "br", "other"] }); // overlap 2 wins
+    expect(await routeAgent(db(), base)).toMatchObject({ via: "tags", agent: { id: best.id } });
+    expect(await routeAgent(db(), { ...base, agentPaused: true })).toBeNull();
+  });
+
+  it("nobody answers a contact without matching tags", async () => {
+    const inst = await seedInstance({ status: "open" });
+    await createAgent(inst.id, { assigned_tags: ["wholesale"] });
+    const contactId = await seedContact({ tags: ["retail"] });
+    expect(await routeAgent(db(), { instanceId: inst.id, contactId, agentId: null, agentPaused: false })).toBeNull();
+  });
+
+  it("a campaign's responding agent (conversation.agent_id) answers even without matching tags", async () => {
+    const { inst, contactId } = await seedConversation({ tags: [] });
+    const other = await seedInstance({ status: "open" });
+    const responder = await createAgent(other.id, { assigned_tags: ["nothing-matches"] });
+    await createAgent(inst.id, { assigned_tags: [] });
+    const routed = await routeAgent(db(), { instanceId: inst.id, contactId, agentId: responder.id, agentPaused: false });
+    expect(routed).toMatchObject({ via: "conversation", agent: { id: responder.id } });
+    // …unless a human paused it.
+    expect(await routeAgent(db(), { instanceId: inst.id, contactId, agentId: responder.id, agentPaused: true })).toBeNull();
+  });
+
+  it("onInboundMessage queues one delayed job for a routed conversation, none otherwise", async () => {
+    const { inst, contactId, conversationId } = await seedConversation({ tags: ["vip"] });
+    const agent = await createAgent(inst.id, { assigned_tags: ["vip"] });
+    const { env: e, aiQueue } = testEnv({ AGENT_DEBOUNCE_MS: "4000" });
+    const messageId = await addMessage(conversationId, inst.id, "contact", "oi");
+    await onInboundMessage(e, { instanceId: inst.id, conversationId, contactId, messageId });
+    expect(aiQueue.sent).toHaveLength(1);
+    expect(aiQueue.sent[0]).toMatchObject({ delaySeconds: 4, body: { conversationId, messageId, agentId: agent.id } });
+
+    const paused = await seedConversation({ tags: ["vip"], paused: true });
+    await createAgent(paused.inst.id, { assigned_tags: ["vip"] });
+    const m2 = await addMessage(paused.conversationId, paused.inst.id, "contact", "oi");
+    await onInboundMessage(e, { instanceId: paused.inst.id, conversationId: paused.conversationId, contactId: paused.contactId, messageId: m2 });
+    expect(aiQueue.sent).toHaveLength(1);
+  });
+});
