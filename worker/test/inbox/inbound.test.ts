@@ -1,8 +1,14 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { api, jsonOf, seedInstance } from "../helpers";
 import { KINDS, contactByNumber, conversationRow, eventRow, keyId, messageByExternal, messagesByExternal, phone, send, settled, upsert } from "./fixtures";
+import { installSimulator } from "../simulator-harness";
 import type { ConversationView, MessageView } from "../../shared/inbox";
+
+// Media messages queue a download; the simulator (which knows none of these seeded instances)
+// answers it instead of the network.
+const { restore } = installSimulator();
+afterAll(restore);
 
 describe("inbound messages.upsert", () => {
   it("creates the contact (E.164, pushName), the active conversation and the message", async () => {

@@ -1,0 +1,71 @@
+import type { MessageView } from "../../../../worker/shared/inbox";
+import { clockTime } from "./format";
+
+const TICKS: Record<MessageView["status"], { mark: string; label: string }> = {
+  pending: { mark: "🕓", label: "Sending" },
+  sent: { mark: "✓", label: "Sent" },
+  delivered: { mark: "✓✓", label: "Delivered" },
+  read: { mark: "✓✓", label: "Read" },
+  failed: { mark: "!", label: "Failed" },
+};
+
+function Media({ m }: { m: MessageView }) {
+  if (m.deleted_at) return null;
+  if (!m.content) {
+    if (m.error) return <div class="media-missing small">{m.error}</div>;
+    return <div class="media-missing small muted">{m.media_pending ? `Loading ${m.type}…` : `[${m.type}]`}</div>;
+  }
+  switch (m.type) {
+    case "image":
+      return <img class="bubble-image" src={m.content} alt={m.caption ?? "Image"} loading="lazy" />;
+    case "video":
+      return <video class="bubble-video" src={m.content} controls preload="metadata" />;
+    case "audio":
+      return <audio class="bubble-audio" src={m.content} controls preload="metadata" />;
+    case "document":
+      return (
+        <a class="bubble-doc" href={m.content} download={m.file_name ?? "document"}>
+          📄 {m.file_name ?? "Document"}
+        </a>
+      );
+    default:
+      return null;
+  }
+}
+
+export function Bubble({ m, onRetry }: { m: MessageView; onRetry: (m: MessageView) => void }) {
+  const tick = TICKS[m.status];
+  return (
+    <div class={`bubble-row${m.from_me ? " mine" : ""}`}>
+      <div class={`bubble${m.status === "failed" ? " failed" : ""}`} data-testid="message" data-id={m.id} data-status={m.status} data-type={m.type}>
+        {m.from_me && m.sender !== "user" && <div class="bubble-sender small muted">{m.sender === "phone" ? "from the phone" : m.sender}</div>}
+        {m.deleted_at ? (
+          <em class="muted">This message was deleted</em>
+        ) : m.type === "text" ? (
+          <div class="bubble-text">{m.content}</div>
+        ) : (
+          <>
+            <Media m={m} />
+            {m.caption && <div class="bubble-text">{m.caption}</div>}
+          </>
+        )}
+        <div class="bubble-meta small">
+          <time dateTime={m.timestamp}>{clockTime(m.timestamp)}</time>
+          {m.from_me && (
+            <span class={`tick tick-${m.status}`} data-testid="tick" title={tick.label} aria-label={tick.label}>
+              {tick.mark}
+            </span>
+          )}
+        </div>
+        {m.status === "failed" && (
+          <div class="bubble-failed small">
+            <span>{m.error ?? "Not sent"}</span>
+            <button type="button" class="link" onClick={() => onRetry(m)}>
+              Retry
+            </button>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

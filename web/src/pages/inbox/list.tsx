@@ -1,0 +1,83 @@
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { ApiError, api, qs } from "../../api/client";
+import { useLive } from "../../state/realtime";
+import type { ConversationView, Page } from "../../../../worker/shared/inbox";
+import { shortTime } from "./format";
+
+/** The conversation list: newest activity first, live re-ordering, search. */
+export function ConversationList({ selected }: { selected: string | null }) {
+  const [items, setItems] = useState<ConversationView[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+  const [q, setQ] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const qRef = useRef(q);
+  qRef.current = q;
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  const load = useCallback(async () => {
+    try {
+      const page = await api.get<Page<ConversationView>>(`/api/conversations${qs({ q: qRef.current.trim(), limit: 50 })}`);
+      setItems(page.items);
+      setNext(page.next_cursor);
+      setError(null);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : "Could not load conversations");
+    }
+  }, []);
+  // A burst of changes (many messages at once) costs one refetch.
+  const soon = useCallback(() => {
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => void load(), 80);
+  }, [load]);
+  useEffect(() => {
+    soon();
+    return () => clearTimeout(timer.current);
+  }, [q]);
+  useLive(["conversations", "contacts"], soon);
+
+  const more = async () => {
+    if (!next) return;
+    const page = await api.get<Page<ConversationView>>(`/api/conversations${qs({ q: q.trim(), cursor: next, limit: 50 })}`);
+    setItems((cur) => [...(cur ?? []), ...page.items.filter((i) => !cur?.some((c) => c.id === i.id))]);
+    setNext(page.next_cursor);
+  };
+
+  return (
+    <aside class="inbox-list" aria-label="Conversations">
+      <input class="inbox-search" type="search" placeholder="Search name, number or message" aria-label="Search conversations" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
+      {error && <p class="error" role="alert">{error}</p>}
+      {items === null ? (
+        <p class="muted small inbox-pad">Loading…</p>
+      ) : items.length === 0 ? (
+        <p class="empty">{q ? "No conversation matches." : "No conversations yet. Messages to your connected numbers appear here."}</p>
+      ) : (
+        <ul class="conv-list">
+          {items.map((c) => (
+            <li key={c.id}>
+              <a href={`/inbox/${c.id}`} class={`conv-item${c.id === selected ? " active" : ""}`} data-testid="conversation" data-id={c.id} aria-current={c.id === selected ? "page" : undefined}>
+                <div class="conv-top">
+                  <strong class="conv-name">{c.contact_name || c.contact_number}</strong>
+                  <span class="conv-time small muted">{shortTime(c.last_message_at ?? c.created_at)}</span>
+                </div>
+                <div class="conv-bottom">
+                  <span class="conv-last small muted">{c.last_message_content ?? "No messages yet"}</span>
+                  {c.unread_count > 0 && <span class="badge" data-testid="unread" aria-label={`${c.unread_count} unread`}>{c.unread_count}</span>}
+                </div>
+                <div class="conv-meta small muted">
+                  {c.contact_name ? `${c.contact_number} · ` : ""}
+                  {c.instance_name}
+                  {c.status === "archived" ? " · archived" : ""}
+                </div>
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+      {next && (
+        <button class="link inbox-pad" onClick={more}>
+          Load more
+        </button>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,137 @@
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { ApiError, api, qs } from "../../api/client";
+import { useLive } from "../../state/realtime";
+import type { ConversationView, MessageView, MessagesChanged, Page } from "../../../../worker/shared/inbox";
+import { Bubble } from "./bubble";
+import { Composer } from "./composer";
+
+const PAGE = 50;
+
+function merge(cur: MessageView[], incoming: MessageView[]): MessageView[] {
+  const byId = new Map(cur.map((m) => [m.id, m]));
+  for (const m of incoming) byId.set(m.id, m);
+  return [...byId.values()].sort((a, b) => a.timestamp.localeCompare(b.timestamp) || a.id.localeCompare(b.id));
+}
+
+/** One conversation: bubbles (newest at the bottom), ticks, media, composer, agent pause. */
+export function Thread({ id }: { id: string }) {
+  const [conv, setConv] = useState<ConversationView | null>(null);
+  const [messages, setMessages] = useState<MessageView[]>([]);
+  const [older, setOlder] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+
+  const loadConv = useCallback(async () => {
+    try {
+      setConv(await api.get<ConversationView>(`/api/conversations/${id}`));
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : "Could not load the conversation");
+    }
+  }, [id]);
+  const loadNewest = useCallback(async () => {
+    const page = await api.get<Page<MessageView>>(`/api/conversations/${id}/messages${qs({ limit: PAGE })}`);
+    setMessages((cur) => merge(cur, page.items));
+    setOlder((o) => o ?? page.next_cursor);
+  }, [id]);
+  const markRead = useCallback(() => void api.post(`/api/conversations/${id}/read`).catch(() => undefined), [id]);
+
+  useEffect(() => {
+    setMessages([]);
+    setOlder(null);
+    setConv(null);
+    stick.current = true;
+    void loadConv();
+    void loadNewest().catch(() => undefined);
+    markRead();
+  }, [id]);
+
+  useLive(["messages"], (e) => {
+    const data = e?.data as MessagesChanged | undefined;
+    if (e && data?.conversation_id !== id) return;
+    void loadNewest().catch(() => undefined);
+    if (document.visibilityState === "visible") markRead();
+  });
+  useLive(["conversations"], (e) => {
+    if (!e || e.id === id) void loadConv();
+  });
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  }, [messages]);
+
+  const loadOlder = async () => {
+    if (!older) return;
+    const page = await api.get<Page<MessageView>>(`/api/conversations/${id}/messages${qs({ limit: PAGE, before: older })}`);
+    stick.current = false;
+    setMessages((cur) => merge(cur, page.items));
+    setOlder(page.next_cursor);
+  };
+  const retry = async (m: MessageView) => {
+    try {
+      const updated = await api.post<MessageView>(`/api/conversations/${id}/messages/${m.id}/retry`);
+      setMessages((cur) => merge(cur, [updated]));
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : "Could not retry");
+    }
+  };
+  const togglePause = async () => {
+    if (!conv) return;
+    try {
+      setConv(await api.post<ConversationView>(`/api/conversations/${id}/agent`, { paused: !conv.agent_paused }));
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : "Could not change the agent");
+    }
+  };
+
+  return (
+    <section class="thread" aria-label="Conversation">
+      <header class="thread-head">
+        <a href="/inbox" class="thread-back" aria-label="Back to conversations">
+          ←
+        </a>
+        <div class="thread-who">
+          <strong>{conv ? conv.contact_name || conv.contact_number : "…"}</strong>
+          {conv && (
+            <div class="small muted">
+              {conv.contact_number} · {conv.instance_name}
+              {conv.status === "archived" ? " · archived" : ""}
+            </div>
+          )}
+        </div>
+        {conv && (
+          <label class="agent-toggle small" title="Pause the AI agent on this conversation (a human takes over)">
+            <input type="checkbox" checked={conv.agent_paused} onChange={togglePause} /> Agent paused
+          </label>
+        )}
+      </header>
+      {error && <p class="error inbox-pad" role="alert">{error}</p>}
+      <div
+        class="thread-messages"
+        ref={scroller}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 60;
+        }}
+      >
+        {older && (
+          <button class="link load-older" onClick={loadOlder}>
+            Load older messages
+          </button>
+        )}
+        {messages.length === 0 && <p class="empty">No messages yet. Say hello!</p>}
+        {messages.map((m) => (
+          <Bubble key={m.id} m={m} onRetry={retry} />
+        ))}
+      </div>
+      <Composer
+        conversationId={id}
+        onSent={(m) => {
+          stick.current = true;
+          setMessages((cur) => merge(cur, [m]));
+        }}
+      />
+    </section>
+  );
+}
