@@ -1,10 +1,11 @@
-import { PageHeader } from "../../components/page-header";
+import { useRoute } from "preact-iso";
+import { AgentForm } from "./form";
+import { AgentList } from "./list";
 
+/** /agents (list), /agents/new, /agents/<id> (edit). */
 export function Agents() {
-  return (
-    <section>
-      <PageHeader title="AI agents" />
-      <p class="empty">AI agents are not built yet.</p>
-    </section>
-  );
+  const { params } = useRoute();
+  const rest = params.rest ?? "";
+  if (rest === "") return <AgentList />;
+  return <AgentForm id={rest === "new" ? null : rest} />;
 }

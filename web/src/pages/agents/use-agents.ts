@@ -1,0 +1,25 @@
+import { useCallback, useEffect, useState } from "preact/hooks";
+import { ApiError, api } from "../../api/client";
+import { useLive } from "../../state/realtime";
+import type { AgentView } from "../../../../worker/shared/agents";
+import type { InstanceView } from "../../../../worker/shared/instances";
+
+/** Agents and instances, refetched on every live change of either. */
+export function useAgents() {
+  const [agents, setAgents] = useState<AgentView[] | null>(null);
+  const [instances, setInstances] = useState<InstanceView[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    try {
+      const [a, i] = await Promise.all([api.get<{ items: AgentView[] }>("/api/agents"), api.get<{ items: InstanceView[] }>("/api/instances")]);
+      setAgents(a.items);
+      setInstances(i.items);
+      setError(null);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : "Could not load agents");
+    }
+  }, []);
+  useEffect(() => void load(), [load]);
+  useLive(["agents", "instances"], () => void load());
+  return { agents, instances, error, reload: load };
+}
