@@ -1,10 +1,12 @@
-import { PageHeader } from "../../components/page-header";
+import { useRoute } from "preact-iso";
+import { CampaignList } from "./list";
+import { NewCampaign } from "./new";
+import { ShowCampaign } from "./show";
 
 export function Campaigns() {
-  return (
-    <section>
-      <PageHeader title="Campaigns" />
-      <p class="empty">Campaigns are not built yet.</p>
-    </section>
-  );
+  const { params } = useRoute();
+  const rest = params.rest ?? "";
+  if (rest === "") return <CampaignList />;
+  if (rest === "new") return <NewCampaign />;
+  return <ShowCampaign id={rest} />;
 }
