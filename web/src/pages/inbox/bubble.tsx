@@ -2,7 +2,7 @@ import type { MessageView } from "../../../../worker/shared/inbox";
 import { clockTime } from "./format";
 
 const TICKS: Record<MessageView["status"], { mark: string; label: string }> = {
-  pending: { mark: "🕓", label: "Sending" },
+  pending: { mark: "○", label: "Sending" },
   sent: { mark: "✓", label: "Sent" },
   delivered: { mark: "✓✓", label: "Delivered" },
   read: { mark: "✓✓", label: "Read" },
@@ -25,7 +25,7 @@ function Media({ m }: { m: MessageView }) {
     case "document":
       return (
         <a class="bubble-doc" href={m.content} download={m.file_name ?? "document"}>
-          📄 {m.file_name ?? "Document"}
+          ↓ {m.file_name ?? "Document"}
         </a>
       );
     default:

@@ -43,7 +43,7 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
       {error && <p class="error small" role="alert">{error}</p>}
       {file && (
         <div class="composer-file small">
-          📎 {file.name} ({Math.ceil(file.size / 1024)} KB)
+          Attachment: {file.name} ({Math.ceil(file.size / 1024)} KB)
           <button type="button" class="link" onClick={() => setFile(null)} aria-label="Remove attachment">
             ✕
           </button>
@@ -51,7 +51,9 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
       )}
       <div class="composer-row">
         <label class="attach" title="Attach a file">
-          📎
+          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+            <path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" />
+          </svg>
           <input ref={input} type="file" aria-label="Attach a file" onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
         </label>
         <textarea
