@@ -63,7 +63,9 @@ export function modelFor(env: Env, agent: { model: string }): ModelChoice {
     const id = env.AI_MODEL?.trim() || agent.model;
     return { ok: true, model: provider.chatModel(id), label: `${baseURL} ${id}` };
   }
-  if (env.AI) return { ok: true, model: createWorkersAI({ binding: env.AI })(agent.model), label: `workers-ai ${agent.model}` };
+  // The AI binding is declared only for deployment (see wrangler.toml), so it is optional here.
+  const ai = (env as { AI?: Ai }).AI;
+  if (ai) return { ok: true, model: createWorkersAI({ binding: ai })(agent.model), label: `workers-ai ${agent.model}` };
   return { ok: false, reason: "no Workers AI binding and no AI_BASE_URL" };
 }
 

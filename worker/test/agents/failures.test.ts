@@ -91,8 +91,9 @@ describe("ownership lock and failures", () => {
     const agent = await createAgent(inst.id, { assigned_tags: ["vip"] });
     const last = await addMessage(conversationId, inst.id, "contact", "Oi");
     const published = vi.spyOn(realtime, "publish");
-    // No injected model and no AI_BASE_URL: the local AI binding refuses ("needs to be run remotely").
-    const res = await runJobs(testEnv({ AI_BASE_URL: "" }).env, [job(conversationId, last, agent.id)], 1);
+    // No injected model and no AI_BASE_URL; the AI binding refuses as it does locally without an account.
+    const refusing = { run: async () => Promise.reject(new Error("Binding AI needs to be run remotely")) };
+    const res = await runJobs(testEnv({ AI_BASE_URL: "", AI: refusing }).env, [job(conversationId, last, agent.id)], 1);
     expect(res.retryMessages).toHaveLength(0);
     expect(res.explicitAcks).toHaveLength(1);
     expect((await messagesOf(conversationId)).filter((m) => m.sender === "agent")).toHaveLength(0);
