@@ -42,7 +42,7 @@ export async function runReply(env: Env, job: AiReplyJob): Promise<ReplyOutcome>
   const routed = await routeAgent(db, { instanceId: conv.instanceId, contactId: contact.id, agentId: conv.agentId, agentPaused: conv.agentPaused });
   if (!routed) return { kind: "skipped", reason: conv.agentPaused ? "paused for a human" : "no agent applies" };
   const agent = routed.agent;
-  const before = await sendersSince(db, conv.id, trigger.timestamp, job.enqueuedAt);
+  const before = await sendersSince(db, conv.id, trigger.createdAt);
   if (before.has("agent")) return { kind: "skipped", reason: "already answered" };
   if (before.has("user") || before.has("phone")) return { kind: "skipped", reason: "a human answered" };
 
@@ -50,7 +50,6 @@ export async function runReply(env: Env, job: AiReplyJob): Promise<ReplyOutcome>
   if (!choice.ok) return { kind: "unavailable", reason: choice.reason, agentId: agent.id };
 
   const run: ToolRun = { env, db, agentId: agent.id, conversationId: conv.id, contactId: contact.id, handedOff: null, effects: [] };
-  const startedAt = Date.now();
   const draft = await draftReply({
     model: choice.model,
     instructions: buildInstructions(agent, contact),
@@ -59,7 +58,7 @@ export async function runReply(env: Env, job: AiReplyJob): Promise<ReplyOutcome>
   });
 
   // Ownership lock: whatever happened while the model was thinking wins over its answer.
-  const [state, latest, during] = await Promise.all([getAgentState(db, conv.id), latestInbound(db, conv.id), sendersSince(db, conv.id, trigger.timestamp, startedAt)]);
+  const [state, latest, during] = await Promise.all([getAgentState(db, conv.id), latestInbound(db, conv.id), sendersSince(db, conv.id, trigger.createdAt)]);
   const drop = (reason: string): ReplyOutcome => ({ kind: "dropped", reason, agentId: agent.id });
   if (!state || state.status !== "active") return drop("conversation archived or gone");
   if (during.has("user") || during.has("phone")) return drop("a human sent a message during generation");

@@ -1,7 +1,7 @@
 // Reads and writes of the agent reply pipeline (worker/queues/ai-reply.ts): the conversation
 // with its contact, the latest inbound message (debounce), what was said since (ownership
 // lock, idempotency) and the recent history for the prompt.
-import { and, desc, eq, gte, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { contacts, conversations, messages } from "../schema";
 import { changeTag } from "./contacts-tags";
@@ -32,7 +32,7 @@ export async function getAgentState(db: Db, conversationId: string) {
 /** The contact's newest message in the conversation (by WhatsApp timestamp, then id). */
 export async function latestInbound(db: Db, conversationId: string) {
   return db
-    .select({ id: messages.id, timestamp: messages.timestamp })
+    .select({ id: messages.id, timestamp: messages.timestamp, createdAt: messages.createdAt })
     .from(messages)
     .where(and(eq(messages.conversationId, conversationId), eq(messages.sender, "contact")))
     .orderBy(desc(messages.timestamp), desc(messages.id))
@@ -41,11 +41,11 @@ export async function latestInbound(db: Db, conversationId: string) {
 }
 
 /**
- * Our messages in the conversation since the trigger (its timestamp) or stored since `storedSince`:
- * which senders answered. An `agent` row means this burst was answered already; a `user` or
- * `phone` row means a human spoke.
+ * Which of our senders stored a message in the conversation after `storedSince` (our clock:
+ * created_at, not WhatsApp's timestamp, so a skewed phone clock cannot reorder them). An `agent`
+ * row means the burst was answered already; a `user` or `phone` row means a human spoke.
  */
-export async function sendersSince(db: Db, conversationId: string, since: number, storedSince: number): Promise<Set<string>> {
+export async function sendersSince(db: Db, conversationId: string, storedSince: number): Promise<Set<string>> {
   const rows = await db
     .selectDistinct({ sender: messages.sender })
     .from(messages)
@@ -54,7 +54,7 @@ export async function sendersSince(db: Db, conversationId: string, since: number
         eq(messages.conversationId, conversationId),
         eq(messages.fromMe, true),
         inArray(messages.sender, ["agent", "user", "phone"]),
-        or(gte(messages.timestamp, since), gte(messages.createdAt, storedSince)),
+        gt(messages.createdAt, storedSince),
       ),
     );
   return new Set(rows.map((r) => r.sender));

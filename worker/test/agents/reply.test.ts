@@ -32,6 +32,20 @@ describe("agent replies", () => {
     expect((await messagesOf(conversationId)).filter((m) => m.sender === "agent")).toHaveLength(1);
   });
 
+  it("a second burst is answered even when the phone's clock puts it before our previous reply", async () => {
+    const { inst, conversationId } = await seedConversation({ tags: ["vip"] });
+    const agent = await createAgent(inst.id, { assigned_tags: ["vip"] });
+    const now = Date.now();
+    await addMessage(conversationId, inst.id, "contact", "primeira", now - 5000);
+    await addMessage(conversationId, inst.id, "agent", "resposta anterior", now + 60_000); // our clock ahead
+    const second = await addMessage(conversationId, inst.id, "contact", "segunda pergunta", now);
+    const model = scriptedModel([textResult("Resposta à segunda.")]);
+    setModelForTests(() => model);
+    await runJobs(testEnv().env, [job(conversationId, second, agent.id)]);
+    expect(model.doGenerateCalls).toHaveLength(1);
+    expect((await messagesOf(conversationId)).filter((m) => m.sender === "agent").map((m) => m.content)).toContain("Resposta à segunda.");
+  });
+
   it("the prompt holds the agent's context and memory, the contact's llm_context and profile, and the history", async () => {
     const { inst, conversationId } = await seedConversation({ tags: ["vip"], llm: { shoe_size: 38, likes: ["red"] }, name: "Ana Souza" });
     const agent = await createAgent(inst.id, { assigned_tags: ["vip"], system_context: "You sell shoes for Loja Azul.", memory: { opening_hours: "9-18" } });
