@@ -134,8 +134,9 @@ export class SendClock extends DurableObject<Env> {
     // Paced campaigns share one slot clock: one slot per pass, round-robin.
     const paced = ready.filter((r) => !isUnpaced(pacingOf(r)));
     if (paced.length) {
-      const slot = Math.max((await this.ctx.storage.get<number>("next")) ?? 0, now);
-      if (slot - now > LEAD_MS) soon(slot - LEAD_MS);
+      // Every slot lies at least LEAD_MS ahead, so its message reaches the consumer before it.
+      const slot = Math.max((await this.ctx.storage.get<number>("next")) ?? 0, now + LEAD_MS);
+      if (slot - now > LEAD_MS + 50) soon(slot - LEAD_MS);
       else {
         const rr = ((await this.ctx.storage.get<number>("rr")) ?? 0) % paced.length;
         let handed = false;
