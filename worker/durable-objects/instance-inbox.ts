@@ -6,10 +6,13 @@ import { getDb } from "../db/client";
 import { settleWebhookEventsStmt, settledWebhookEvents } from "../db/queries/webhook-events";
 import { dbErrorMessage } from "../db/errors";
 import { type CachedContact, Changes, type InboxCtx } from "../services/inbox-context";
-import { type Outcome, ingestEcho, ingestUpsert } from "../services/inbox-ingest";
+import { type Outcome, type PreparedUpsert, ingestEcho, ingestUpsert, prepareUpsert } from "../services/inbox-ingest";
 import { ingestDelete, ingestUpdate, outboundSent } from "../services/inbox-receipts";
 
 export const MESSAGE_EVENTS = new Set(["messages.upsert", "messages.update", "messages.delete", "send.message"]);
+
+/** Upserts written together in one D1 batch (6 statements each, under D1's batch limits). */
+const GROUP = 16;
 
 /** A held event that never found its message is set aside after this long. */
 const HOLD_MAX_MS = 60 * 60 * 1000;
@@ -25,15 +28,73 @@ export class InstanceInbox {
     private readonly instance: () => Promise<{ id: string; name: string } | null>,
   ) {}
 
-  private async ctx(): Promise<InboxCtx | null> {
+  private async ctx(eventId = ""): Promise<InboxCtx | null> {
     const inst = await this.instance();
-    return inst ? { env: this.env, db: getDb(this.env.DB), instance: { id: inst.id, name: inst.name }, contacts: this.contacts, changes: new Changes() } : null;
+    return inst ? { env: this.env, db: getDb(this.env.DB), instance: { id: inst.id, name: inst.name }, eventId, contacts: this.contacts, changes: new Changes() } : null;
+  }
+
+  private pending: { d: MessageDelivery; resolve: (r: MessageResult) => void }[] = [];
+
+  /**
+   * Queues a delivery; the serial chain drains the queue. A burst of plain messages.upsert
+   * deliveries is written as one D1 batch (one round trip for the group instead of one each).
+   */
+  submit(d: MessageDelivery, serial: (fn: () => Promise<void>) => Promise<void>): Promise<MessageResult> {
+    return new Promise((resolve) => {
+      this.pending.push({ d, resolve });
+      if (this.pending.length === 1) void serial(() => this.drain());
+    });
+  }
+
+  private async drain(): Promise<void> {
+    const groupable = (d: MessageDelivery) => d.event === "messages.upsert" && !d.repeat && d.receivedAt === undefined && !Array.isArray(d.data);
+    while (this.pending.length) {
+      let n = 0;
+      while (n < this.pending.length && n < GROUP && groupable(this.pending[n]!.d)) n++;
+      const batch = this.pending.splice(0, Math.max(1, n));
+      const results = n > 1 ? await this.applyGroup(batch.map((b) => b.d)) : [await this.apply(batch[0]!.d)];
+      batch.forEach((b, i) => b.resolve(results[i] ?? "failed"));
+    }
+  }
+
+  private async applyGroup(ds: MessageDelivery[]): Promise<MessageResult[]> {
+    const base = await this.ctx();
+    if (!base) return Promise.all(ds.map((d) => this.apply(d)));
+    const changes = new Changes();
+    const db = base.db;
+    try {
+      const preps: (PreparedUpsert | Outcome)[] = [];
+      for (const d of ds) preps.push(await prepareUpsert({ ...base, eventId: d.eventId, changes }, d.data, d.at));
+      const stmts = preps.flatMap((p) => ("stmts" in p ? p.stmts : []));
+      const [first, ...rest] = stmts;
+      const results: unknown[] = first ? await db.batch([first, ...rest]) : [];
+      let k = 0;
+      const outcomes: Outcome[] = [];
+      for (const p of preps) {
+        if (!("stmts" in p)) outcomes.push(p);
+        else {
+          outcomes.push(await p.finish(results.slice(k, k + p.stmts.length)));
+          k += p.stmts.length;
+        }
+      }
+      const unsettled = outcomes.map((o, i) => ({ o, id: ds[i]!.eventId })).filter(({ o }) => !o.settled);
+      for (const { o, id } of unsettled) await settleWebhookEventsStmt(db, [id], o.status === "processed" ? "processed" : "ignored", o.reason ?? null);
+      void changes.publish(this.env);
+      return outcomes.map((o) => (o.status === "processed" ? "processed" : "ignored"));
+    } catch (err) {
+      // The batch is atomic: nothing of it was written. Apply each on its own (idempotent).
+      this.contacts.clear();
+      console.warn(JSON.stringify({ at: "inbox.group", events: ds.length, error: dbErrorMessage(err) }));
+      const out: MessageResult[] = [];
+      for (const d of ds) out.push(await this.apply(d));
+      return out;
+    }
   }
 
   async apply(d: MessageDelivery): Promise<MessageResult> {
     const db = getDb(this.env.DB);
     if (d.repeat && (await settledWebhookEvents(db, [d.eventId])).length) return "ignored";
-    const ctx = await this.ctx();
+    const ctx = await this.ctx(d.eventId);
     if (!ctx) {
       await settleWebhookEventsStmt(db, [d.eventId], "ignored", "instance no longer exists");
       return "ignored";
@@ -55,13 +116,15 @@ export class InstanceInbox {
     }
     let status: "processed" | "ignored" = outcome.status === "processed" ? "processed" : "ignored";
     let reason = outcome.reason ?? null;
+    // Dashboards and follow-ups are told without holding up the next event of this instance.
+    const announce = () => void ctx.changes.publish(this.env);
     if (outcome.status === "held") {
-      await ctx.changes.publish(this.env);
+      announce();
       if (d.receivedAt === undefined || Date.now() - d.receivedAt < HOLD_MAX_MS) return "deferred";
       [status, reason] = ["ignored", `its message never arrived (${reason ?? "held"})`];
     }
-    await settleWebhookEventsStmt(db, [d.eventId], status, reason);
-    await ctx.changes.publish(this.env);
+    if (!outcome.settled) await settleWebhookEventsStmt(db, [d.eventId], status, reason);
+    announce();
     return status;
   }
 

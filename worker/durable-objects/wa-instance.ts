@@ -7,6 +7,7 @@ import { INSTANCE_EVENTS, instanceChange } from "../services/instance-state";
 import { publish } from "../services/realtime";
 import type { InstanceView } from "../shared/instances";
 import { PING, PONG, type ServerEvent } from "../shared/ws-events";
+import { InstanceInbox, MESSAGE_EVENTS } from "./instance-inbox";
 
 /** One delivery handed over by the webhook route after it was recorded. */
 export type Delivery = {
@@ -17,6 +18,8 @@ export type Delivery = {
   at: number;
   /** The same delivery was recorded before: check whether it was already applied. */
   repeat?: boolean;
+  /** When it was first recorded (replays only): held message events expire. */
+  receivedAt?: number;
 };
 
 export type IngestResult = "processed" | "ignored" | "deferred" | "failed";
@@ -24,8 +27,8 @@ export type IngestResult = "processed" | "ignored" | "deferred" | "failed";
 const REPLAY_DELAY_MS = 30_000;
 const BATCH = 90;
 const REPLAY_BATCH = 50;
-/** Events whose processing lands with the inbox; they stay recorded as `received` until then. */
-const DEFERRED = new Set(["messages.upsert", "messages.update", "messages.delete", "send.message"]);
+/** Held message events (waiting for their message) are looked at again this often. */
+const HELD_RECHECK_MS = 60_000;
 
 /**
  * The serialisation point for one WhatsApp instance (addressed by instance id): applies its
@@ -38,10 +41,12 @@ export class WaInstance extends DurableObject<Env> {
   // This object is the only writer of its instance's connection state, so the row it last
   // wrote is current; API changes come through refresh(), which reloads it.
   private row: InstanceRow | null | undefined;
+  private readonly inbox: InstanceInbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+    this.inbox = new InstanceInbox(env, () => this.current());
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -55,7 +60,13 @@ export class WaInstance extends DurableObject<Env> {
   }
 
   async ingest(d: Delivery): Promise<IngestResult> {
-    if (DEFERRED.has(d.event)) return "deferred";
+    if (MESSAGE_EVENTS.has(d.event)) {
+      // Message events share the serial chain: one writer per instance resolves duplicates and
+      // reordering. A held event (its message not here yet) is looked at again by the alarm.
+      const result = await this.inbox.submit(d, (fn) => this.serial(fn));
+      if (result === "deferred" || result === "failed") await this.scheduleReplay(result === "deferred" ? HELD_RECHECK_MS : REPLAY_DELAY_MS);
+      return result;
+    }
     return new Promise((resolve) => {
       this.pending.push({ d, resolve });
       if (this.pending.length === 1) void this.serial(() => this.drain());
@@ -117,6 +128,11 @@ export class WaInstance extends DurableObject<Env> {
       await this.scheduleReplay();
       return ds.map(() => "failed");
     }
+  }
+
+  /** The send consumer's report: Evolution accepted our message with this key.id. */
+  async outboundSent(messageId: string, keyId: string): Promise<void> {
+    await this.serial(() => this.inbox.sent(messageId, keyId));
   }
 
   private async current(): Promise<InstanceRow | null> {
@@ -207,21 +223,21 @@ export class WaInstance extends DurableObject<Env> {
     }
   }
 
-  private async scheduleReplay(): Promise<void> {
+  private async scheduleReplay(delayMs = REPLAY_DELAY_MS): Promise<void> {
     const current = await this.ctx.storage.getAlarm();
-    if (current === null) await this.ctx.storage.setAlarm(Date.now() + REPLAY_DELAY_MS);
+    if (current === null) await this.ctx.storage.setAlarm(Date.now() + delayMs);
   }
 
   /** Replays this instance's failed deliveries (processing is idempotent). */
   override async alarm(): Promise<void> {
     const id = this.ctx.id.name;
     if (!id) return;
-    const events = [...INSTANCE_EVENTS];
+    const events = [...INSTANCE_EVENTS, ...MESSAGE_EVENTS];
     const rows = await pendingWebhookEvents(this.db, id, REPLAY_BATCH, events);
     for (const r of rows) {
       const env = JSON.parse(r.payload) as { data?: unknown; date_time?: string };
       const t = env.date_time ? Date.parse(env.date_time) : Number.NaN;
-      await this.ingest({ eventId: r.id, event: r.event, data: env.data ?? null, at: Number.isFinite(t) ? t : r.receivedAt });
+      await this.ingest({ eventId: r.id, event: r.event, data: env.data ?? null, at: Number.isFinite(t) ? t : r.receivedAt, receivedAt: r.receivedAt });
     }
   }
 }

@@ -15,6 +15,8 @@ export type InboxCtx = {
   env: Env;
   db: Db;
   instance: { id: string; name: string };
+  /** The webhook_events row being applied (empty for our own sends' acknowledgements). */
+  eventId: string;
   contacts: Map<string, CachedContact>;
   changes: Changes;
 };
@@ -24,6 +26,8 @@ export class Changes {
   readonly conversations = new Set<string>();
   readonly contacts = new Set<string>();
   tags = false;
+  /** Follow-up work (agent hooks) run after the event is settled, off the serial chain. */
+  readonly after: (() => Promise<void>)[] = [];
 
   message(id: string, conversationId: string): void {
     this.messages.set(id, conversationId);
@@ -37,6 +41,7 @@ export class Changes {
     for (const id of this.conversations) jobs.push(publish(env, "conversations", id));
     for (const id of this.contacts) jobs.push(publish(env, "contacts", id));
     if (this.tags) jobs.push(publish(env, "tags"));
+    for (const fn of this.after) jobs.push(fn().catch((err: unknown) => console.error(JSON.stringify({ at: "inbox.after", error: String(err) }))));
     await Promise.all(jobs);
   }
 }

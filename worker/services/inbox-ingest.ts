@@ -1,10 +1,11 @@
 // Inbound message events, applied one at a time per instance by the WaInstance Durable Object
 // (PRODUCT.md §5.4, EVOLUTION.md §4.3–§4.6). Every step is idempotent: a redelivery, a
 // duplicate or a replay changes nothing twice.
-import { findOrCreateActive } from "../db/queries/conversations";
-import { touchConversationStmt } from "../db/queries/conversations";
+import { activeConversationIdSql, insertConversationStmt, touchConversationStmt } from "../db/queries/conversations";
+import { settleWebhookEventsStmt } from "../db/queries/webhook-events";
 import { heldEventsQuery } from "../db/queries/message-events";
 import { type MessageRow, attachExternalIdStmt, byExternalQuery, insertMessageStmt, unmatchedOutbound } from "../db/queries/messages";
+import type { BatchItem } from "drizzle-orm/batch";
 import { newId } from "../lib/ids";
 import { onHumanMessage, onInboundMessage } from "./agent-hooks";
 import { stripMedia } from "./webhook-envelope";
@@ -14,7 +15,7 @@ import { resolveChatJid, timestampMs } from "./jid";
 import { type Content, messageContent, previewOf } from "./message-content";
 
 /** processed / ignored (with why) / held: kept `received` until its message lands. */
-export type Outcome = { status: "processed" | "ignored" | "held"; reason?: string };
+export type Outcome = { status: "processed" | "ignored" | "held"; reason?: string; /** already settled as processed in its write batch */ settled?: boolean };
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -48,6 +49,8 @@ export async function ingestUpsert(ctx: InboxCtx, item: unknown, at: number): Pr
   return storeNew(ctx, p, data, contact, at, p.fromMe ? "phone" : "contact");
 }
 
+type HeldRow = { id: string; payload: string };
+
 /**
  * send.message: Evolution's copy of a message sent through its API. Ours never becomes a second
  * message: it matches by key.id, or — when the echo beats the send response — claims our
@@ -73,23 +76,43 @@ export async function ingestEcho(ctx: InboxCtx, item: unknown, at: number): Prom
 }
 
 async function storeNew(ctx: InboxCtx, p: Parsed, data: Obj, contact: { id: string; name: string | null }, at: number, sender: MessageRow["sender"]): Promise<Outcome> {
+  const prepared = prepareNew(ctx, p, data, contact, at, sender);
+  const [first, ...rest] = prepared.stmts;
+  return prepared.finish(await ctx.db.batch([first, ...rest]));
+}
+
+export type PreparedUpsert = { stmts: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]; finish: (results: unknown[]) => Promise<Outcome> };
+
+/**
+ * Prepares a parsed messages.upsert for a shared write batch (the Durable Object groups a burst
+ * of deliveries into one round trip). Null when the item is ignored (outcome returned instead).
+ */
+export async function prepareUpsert(ctx: InboxCtx, item: unknown, at: number): Promise<PreparedUpsert | Outcome> {
+  const p = parseItem(item);
+  if (!("content" in p)) return p;
+  const data = item as Obj;
+  const contact = await resolveContact(ctx, p.digits, pushNameOf(data, p.fromMe));
+  return prepareNew(ctx, p, data, contact, at, p.fromMe ? "phone" : "contact");
+}
+
+type Row = { id: string; conversationId?: string };
+
+function prepareNew(ctx: InboxCtx, p: Parsed, data: Obj, contact: { id: string; name: string | null }, at: number, sender: MessageRow["sender"]): PreparedUpsert {
   const db = ctx.db;
-  const { row: conv, created } = await findOrCreateActive(db, {
-    id: newId("conversation"),
-    instanceId: ctx.instance.id,
-    instanceName: ctx.instance.name,
-    contactId: contact.id,
-    contactName: contact.name,
-  });
-  if (created) ctx.changes.conversations.add(conv.id);
   const id = newId("message");
   const ts = timestampMs(data.messageTimestamp, at);
   const inbound = sender === "contact";
   const c = p.content;
-  const [inserted, , updates, deletes] = await db.batch([
+  // One round trip: find-or-create the active conversation (the insert is a no-op when one
+  // exists; the partial unique index decides races), INSERT OR IGNORE the message into it,
+  // move the conversation forward only if the message is new, settle the delivery, and look
+  // for receipts that arrived before the message.
+  const active = activeConversationIdSql(ctx.instance.id, contact.id);
+  const stmts: PreparedUpsert["stmts"] = [
+    insertConversationStmt(db, { id: newId("conversation"), instanceId: ctx.instance.id, instanceName: ctx.instance.name, contactId: contact.id, contactName: contact.name }),
     insertMessageStmt(db, {
       id,
-      conversationId: conv.id,
+      conversationId: active,
       instanceId: ctx.instance.id,
       type: c.type,
       fromMe: !inbound,
@@ -103,15 +126,25 @@ async function storeNew(ctx: InboxCtx, p: Parsed, data: Obj, contact: { id: stri
       sender,
       raw: stripMedia(data),
     }),
-    touchConversationStmt(db, conv.id, { preview: previewOf(c), at: ts, inbound, onlyIfMessage: id }),
+    touchConversationStmt(db, active, { preview: previewOf(c), at: ts, inbound, onlyIfMessage: id }),
+    settleWebhookEventsStmt(db, [ctx.eventId], "processed"),
     heldEventsQuery(db, ctx.instance.id, p.key.id, "messages.update"),
     heldEventsQuery(db, ctx.instance.id, p.key.id, "messages.delete"),
-  ]);
-  if (inserted.length === 0) return { status: "ignored", reason: "duplicate message (already stored)" };
-  ctx.changes.message(id, conv.id);
-  // Agents: only the contact's messages trigger a reply; a human's (phone, other client) pauses it.
-  await (inbound ? onInboundMessage(ctx.env, { instanceId: ctx.instance.id, conversationId: conv.id, contactId: contact.id, messageId: id }) : onHumanMessage(ctx.env, conv.id));
-  if (c.media) await ctx.env.MEDIA_QUEUE.send({ messageId: id });
-  if (updates.length || deletes.length) await applyHeld(ctx, p.key.id, { updates, deletes, echoes: [] });
-  return { status: "processed" };
+  ];
+  const finish = async (results: unknown[]): Promise<Outcome> => {
+    const [createdConv, inserted, , , updates, deletes] = results as [Row[], Row[], unknown, unknown, HeldRow[], HeldRow[]];
+    const conv = inserted[0]?.conversationId;
+    if (createdConv[0]) ctx.changes.conversations.add(createdConv[0].id);
+    if (!conv) return { status: "ignored", reason: "duplicate message (already stored)" };
+    ctx.changes.message(id, conv);
+    // Agents: only the contact's messages trigger a reply; a human's (phone, other client) pauses
+    // it. Run after the event is settled, outside this instance's serial chain.
+    ctx.changes.after.push(() =>
+      inbound ? onInboundMessage(ctx.env, { instanceId: ctx.instance.id, conversationId: conv, contactId: contact.id, messageId: id }) : onHumanMessage(ctx.env, conv),
+    );
+    if (c.media) await ctx.env.MEDIA_QUEUE.send({ messageId: id });
+    if (updates.length || deletes.length) await applyHeld(ctx, p.key.id, { updates, deletes, echoes: [] });
+    return { status: "processed", settled: true };
+  };
+  return { stmts, finish };
 }

@@ -12,6 +12,16 @@ const sortKey = sql`coalesce(${conversations.lastMessageAt}, ${conversations.cre
 
 type NewConversation = { id: string; instanceId: string; instanceName: string; contactId: string; contactName: string | null };
 
+/** The insert half of find-or-create: a no-op (empty RETURNING) when an active one exists. */
+export function insertConversationStmt(db: Db, c: NewConversation) {
+  return db.insert(conversations).values(c).onConflictDoNothing().returning({ id: conversations.id });
+}
+
+/** The active conversation's id for (instance, contact), as a subquery for a write in the same batch. */
+export function activeConversationIdSql(instanceId: string, contactId: string): SQL<string> {
+  return sql<string>`(SELECT ${conversations.id} FROM ${conversations} WHERE ${conversations.instanceId} = ${instanceId} AND ${conversations.contactId} = ${contactId} AND ${conversations.status} = 'active')`;
+}
+
 /** Race-safe find-or-create: the insert is a no-op when an active one exists; both run in one batch. */
 export async function findOrCreateActive(db: Db, c: NewConversation): Promise<{ row: ConversationRow; created: boolean }> {
   const [inserted, found] = await db.batch([
@@ -88,7 +98,7 @@ export async function updateConversation(db: Db, id: string, patch: Partial<Pick
  * change applies only when that message row exists — the statement rides in one batch after an
  * INSERT OR IGNORE, so a duplicate delivery changes nothing.
  */
-export function touchConversationStmt(db: Db, id: string, m: { preview: string; at: number; inbound: boolean; onlyIfMessage?: string }) {
+export function touchConversationStmt(db: Db, id: string | SQL<string>, m: { preview: string; at: number; inbound: boolean; onlyIfMessage?: string }) {
   const newer = sql`coalesce(${conversations.lastMessageAt}, 0) <= ${m.at}`;
   return db
     .update(conversations)

@@ -1,6 +1,7 @@
 // Message rows. (instance_id, external_id) is unique: Evolution's key.id is the dedupe key, and
 // status only ever moves forward (pending|failed → sent → delivered → read).
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { SQLiteInsertValue } from "drizzle-orm/sqlite-core";
 import type { Cursor } from "../../lib/pagination";
 import type { Db } from "../client";
 import { contacts, conversations, instances, messages } from "../schema";
@@ -12,7 +13,7 @@ export type MessageStatus = MessageRow["status"];
 const NOW = sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`;
 
 /** INSERT OR IGNORE on the external id; RETURNING is empty for a duplicate. */
-export function insertMessageStmt(db: Db, row: NewMessage) {
+export function insertMessageStmt(db: Db, row: SQLiteInsertValue<typeof messages>) {
   return db.insert(messages).values(row).onConflictDoNothing().returning({ id: messages.id, conversationId: messages.conversationId });
 }
 
