@@ -137,7 +137,7 @@ export const messages = sqliteTable(
       .notNull()
       .default("pending"),
     error: text("error"),
-    sender: text("sender", { enum: ["contact", "user", "agent", "campaign", "phone"] }).notNull(),
+    sender: text("sender", { enum: ["contact", "user", "agent", "campaign", "phone", "workflow"] }).notNull(),
     deletedAt: integer("deleted_at"),
     raw: json<unknown>("raw"),
     createdAt: createdAt(),

@@ -4,10 +4,11 @@
 import { activeConversationIdSql, insertConversationStmt, touchConversationStmt } from "../db/queries/conversations";
 import { settleWebhookEventsStmt } from "../db/queries/webhook-events";
 import { heldEventsQuery } from "../db/queries/message-events";
-import { type MessageRow, attachExternalIdStmt, byExternalQuery, insertMessageStmt, unmatchedOutbound } from "../db/queries/messages";
+import { type MessageRow, attachExternalIdStmt, byExternalQuery, insertMessageStmt, orderedTimestampSql, unmatchedOutbound } from "../db/queries/messages";
 import type { BatchItem } from "drizzle-orm/batch";
 import { newId } from "../lib/ids";
-import { onHumanMessage, onInboundMessage } from "./agent-hooks";
+import { onHumanMessage } from "./agent-hooks";
+import { onContactMessage } from "./inbound-hooks";
 import { stripMedia } from "./webhook-envelope";
 import { type InboxCtx, resolveContact } from "./inbox-context";
 import { applyHeld } from "./inbox-receipts";
@@ -116,7 +117,7 @@ function prepareNew(ctx: InboxCtx, p: Parsed, data: Obj, contact: { id: string; 
       instanceId: ctx.instance.id,
       type: c.type,
       fromMe: !inbound,
-      timestamp: ts,
+      timestamp: orderedTimestampSql(active, ts),
       content: c.text,
       caption: c.caption,
       mimeType: c.mimeType,
@@ -137,10 +138,12 @@ function prepareNew(ctx: InboxCtx, p: Parsed, data: Obj, contact: { id: string; 
     if (createdConv[0]) ctx.changes.conversations.add(createdConv[0].id);
     if (!conv) return { status: "ignored", reason: "duplicate message (already stored)" };
     ctx.changes.message(id, conv);
-    // Agents: only the contact's messages trigger a reply; a human's (phone, other client) pauses
-    // it. Run after the event is settled, outside this instance's serial chain.
+    // The contact's messages go to campaigns, menus and the agent; a human's (phone, other
+    // client) pauses the agent. Run after the event is settled, outside the serial chain.
     ctx.changes.after.push(() =>
-      inbound ? onInboundMessage(ctx.env, { instanceId: ctx.instance.id, conversationId: conv, contactId: contact.id, messageId: id }) : onHumanMessage(ctx.env, conv),
+      inbound
+        ? onContactMessage(ctx.env, { instanceId: ctx.instance.id, conversationId: conv, contactId: contact.id, messageId: id, text: c.type === "text" ? c.text : null })
+        : onHumanMessage(ctx.env, conv),
     );
     if (c.media) await ctx.env.MEDIA_QUEUE.send({ messageId: id });
     if (updates.length || deletes.length) await applyHeld(ctx, p.key.id, { updates, deletes, echoes: [] });

@@ -4,6 +4,7 @@
 import type { BatchItem } from "drizzle-orm/batch";
 import { settleWebhookEventsStmt } from "../db/queries/webhook-events";
 import { heldEvents } from "../db/queries/message-events";
+import { onCampaignReceipt } from "./campaign-followup";
 import {
   type MessageStatus,
   advanceStatusStmt,
@@ -51,6 +52,7 @@ export async function ingestUpdate(ctx: InboxCtx, data: unknown): Promise<Outcom
     if (!keyId || ignoredJidReason(jid) || !status) continue;
     const [changed, found] = await ctx.db.batch([advanceStatusStmt(ctx.db, ctx.instance.id, keyId, status), byExternalQuery(ctx.db, ctx.instance.id, keyId)]);
     for (const m of changed) ctx.changes.message(m.id, m.conversationId);
+    if (changed.length) campaignReceipt(ctx, keyId, status);
     if (found.length) applied = true;
     else held = true;
   }
@@ -89,6 +91,11 @@ function bestStatus(rows: HeldRow[], keyId: string): MessageStatus | null {
   return best;
 }
 
+/** A campaign recipient's message moved forward: its row follows (after the event is settled). */
+function campaignReceipt(ctx: InboxCtx, keyId: string, status: MessageStatus): void {
+  if (status === "delivered" || status === "read") ctx.changes.after.push(() => onCampaignReceipt(ctx.env, ctx.instance.id, keyId, status));
+}
+
 /** Applies the events held for a message that just got its external id, and settles them. */
 export async function applyHeld(ctx: InboxCtx, keyId: string, found?: { updates: HeldRow[]; deletes: HeldRow[]; echoes: HeldRow[] }): Promise<void> {
   const { updates, deletes, echoes } = found ?? (await heldEvents(ctx.db, ctx.instance.id, keyId));
@@ -97,7 +104,10 @@ export async function applyHeld(ctx: InboxCtx, keyId: string, found?: { updates:
   const status = bestStatus(updates, keyId);
   const processed = [...updates, ...deletes].map((r) => r.id);
   const stmts: BatchItem<"sqlite">[] = [];
-  if (status) stmts.push(advanceStatusStmt(db, ctx.instance.id, keyId, status));
+  if (status) {
+    stmts.push(advanceStatusStmt(db, ctx.instance.id, keyId, status));
+    campaignReceipt(ctx, keyId, status);
+  }
   if (deletes.length) stmts.push(markDeletedStmt(db, ctx.instance.id, keyId, Date.now()));
   if (processed.length) stmts.push(settleWebhookEventsStmt(db, processed, "processed"));
   if (echoes.length) stmts.push(settleWebhookEventsStmt(db, echoes.map((r) => r.id), "ignored", "echo of our own send"));

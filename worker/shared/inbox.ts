@@ -1,7 +1,7 @@
 // Inbox API shapes (PRODUCT.md §3–§4), shared with the dashboard (web/ imports these types).
 export type MessageType = "text" | "image" | "audio" | "video" | "document";
 export type MessageStatus = "pending" | "sent" | "delivered" | "read" | "failed";
-export type MessageSender = "contact" | "user" | "agent" | "campaign" | "phone";
+export type MessageSender = "contact" | "user" | "agent" | "campaign" | "phone" | "workflow";
 
 export type ConversationView = {
   id: string;
@@ -16,6 +16,8 @@ export type ConversationView = {
   status: "active" | "archived";
   agent_id: string | null;
   agent_paused: boolean;
+  /** The interactive menu the contact is in on this number, while it runs. */
+  flow: { name: string; step: string; expires_at: string } | null;
   created_at: string;
   updated_at: string;
 };

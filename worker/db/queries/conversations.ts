@@ -2,10 +2,15 @@
 import { type SQL, and, desc, eq, like, or, sql } from "drizzle-orm";
 import type { Cursor } from "../../lib/pagination";
 import type { Db } from "../client";
-import { contacts, conversations } from "../schema";
+import { contacts, conversationState, conversations } from "../schema";
 
 export type ConversationRow = typeof conversations.$inferSelect;
-export type ConversationListRow = ConversationRow & { contactNumber: string; currentContactName: string | null };
+/** A conversation with its contact's current number/name and the menu it is in, if any. */
+export type ConversationListRow = ConversationRow & {
+  contactNumber: string;
+  currentContactName: string | null;
+  flow: { name: string; step: string; expiresAt: number } | null;
+};
 
 const NOW = sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`;
 const sortKey = sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`;
@@ -45,14 +50,34 @@ const listColumns = {
   row: conversations,
   contactNumber: contacts.whatsappNumber,
   currentContactName: contacts.name,
+  flowName: conversationState.conversationFlow,
+  flowStep: conversationState.currentStep,
+  flowExpiresAt: conversationState.expiresAt,
 };
 
-function flatten(r: { row: ConversationRow; contactNumber: string; currentContactName: string | null }): ConversationListRow {
-  return { ...r.row, contactNumber: r.contactNumber, currentContactName: r.currentContactName };
+// The menu state is per (instance, contact); the conversation shows it while it is running.
+const flowJoin = and(eq(conversationState.instanceId, conversations.instanceId), eq(conversationState.contactId, conversations.contactId));
+
+type ListSelect = { row: ConversationRow; contactNumber: string; currentContactName: string | null; flowName: string | null; flowStep: string | null; flowExpiresAt: number | null };
+
+function flatten(r: ListSelect, now = Date.now()): ConversationListRow {
+  const running = r.flowName !== null && r.flowStep !== null && r.flowExpiresAt !== null && r.flowExpiresAt > now;
+  return {
+    ...r.row,
+    contactNumber: r.contactNumber,
+    currentContactName: r.currentContactName,
+    flow: running ? { name: r.flowName!, step: r.flowStep!, expiresAt: r.flowExpiresAt! } : null,
+  };
 }
 
 export async function getConversation(db: Db, id: string): Promise<ConversationListRow | undefined> {
-  const r = await db.select(listColumns).from(conversations).innerJoin(contacts, eq(contacts.id, conversations.contactId)).where(eq(conversations.id, id)).get();
+  const r = await db
+    .select(listColumns)
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .leftJoin(conversationState, flowJoin)
+    .where(eq(conversations.id, id))
+    .get();
   return r ? flatten(r) : undefined;
 }
 
@@ -79,6 +104,7 @@ export async function listConversations(db: Db, f: ConversationFilter, cursor: C
     .select(listColumns)
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .leftJoin(conversationState, flowJoin)
     .where(and(...conds))
     .orderBy(desc(sortKey), desc(conversations.id))
     .limit(limit);

@@ -1,6 +1,6 @@
 // Message rows. (instance_id, external_id) is unique: Evolution's key.id is the dedupe key, and
 // status only ever moves forward (pending|failed → sent → delivered → read).
-import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { type SQL, and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { SQLiteInsertValue } from "drizzle-orm/sqlite-core";
 import type { Cursor } from "../../lib/pagination";
 import type { Db } from "../client";
@@ -149,4 +149,14 @@ export async function requeueFailed(db: Db, id: string) {
     .where(and(eq(messages.id, id), eq(messages.status, "failed"), eq(messages.fromMe, true), isNull(messages.externalId)))
     .returning();
   return row;
+}
+
+/**
+ * WhatsApp stamps messages to the second, so two in one second would tie and sort at random.
+ * A whole-second time becomes the next free millisecond of that second in the conversation:
+ * messages applied in arrival order (one writer per instance) keep that order.
+ */
+export function orderedTimestampSql(conversationId: SQL<string>, ms: number): SQL<number> | number {
+  if (ms % 1000 !== 0) return ms;
+  return sql<number>`(SELECT max(${ms}, coalesce(max(${messages.timestamp}) + 1, 0)) FROM ${messages} WHERE ${messages.conversationId} = ${conversationId} AND ${messages.timestamp} >= ${ms} AND ${messages.timestamp} <= ${ms + 999})`;
 }

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
-import { api, jsonOf, seedInstance } from "../helpers";
+import { api, eventually, jsonOf, seedInstance } from "../helpers";
 import { KINDS, contactByNumber, conversationRow, eventRow, keyId, messageByExternal, messagesByExternal, phone, send, settled, upsert } from "./fixtures";
 import { installSimulator } from "../simulator-harness";
 import type { ConversationView, MessageView } from "../../shared/inbox";
@@ -129,5 +129,24 @@ describe("inbound messages.upsert", () => {
     expect((await settled(inst.id, `messages.upsert:${id}`)).status).toBe("ignored");
     const n = await env.DB.prepare("SELECT count(*) AS n FROM messages WHERE external_id = ?").bind(id).first<{ n: number }>();
     expect(n?.n).toBe(0);
+  });
+});
+
+describe("ordering within one second", () => {
+  it("messages stamped with the same WhatsApp second keep their arrival order", async () => {
+    const inst = await seedInstance({ status: "open" });
+    const from = phone();
+    const texts = ["first", "second", "third", "fourth"];
+    for (const t of texts) await send(inst, "messages.upsert", upsert({ from, message: { conversation: t }, ts: 1763900000 }));
+    const rows = await eventually(async () => {
+      const { results } = await env.DB.prepare(
+        "SELECT m.content, m.timestamp FROM messages m JOIN contacts c ON c.id = (SELECT contact_id FROM conversations WHERE id = m.conversation_id) WHERE c.whatsapp_number = ? ORDER BY m.timestamp, m.id",
+      )
+        .bind(`+${from}`)
+        .all<{ content: string; timestamp: number }>();
+      return results.length === 4 ? results : null;
+    });
+    expect(rows.map((r) => r.content)).toEqual(texts);
+    expect(rows.map((r) => r.timestamp)).toEqual([1763900000000, 1763900000001, 1763900000002, 1763900000003]);
   });
 });

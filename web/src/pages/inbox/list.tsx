@@ -61,6 +61,7 @@ export function ConversationList({ selected }: { selected: string | null }) {
                 </div>
                 <div class="conv-bottom">
                   <span class="conv-last small muted">{c.last_message_content ?? "No messages yet"}</span>
+                  {c.flow && <span class="tag flow-tag" title={`In menu ${c.flow.name}, step ${c.flow.step}`}>menu</span>}
                   {c.unread_count > 0 && <span class="badge" data-testid="unread" aria-label={`${c.unread_count} unread`}>{c.unread_count}</span>}
                 </div>
                 <div class="conv-meta small muted">

@@ -99,6 +99,11 @@ export function Thread({ id }: { id: string }) {
               {conv.status === "archived" ? " · archived" : ""}
             </div>
           )}
+          {conv?.flow && (
+            <div class="small flow-badge" data-testid="flow-badge" title={`Menu running until ${new Date(conv.flow.expires_at).toLocaleTimeString()}`}>
+              In menu “{conv.flow.name}” · step {conv.flow.step}
+            </div>
+          )}
         </div>
         {conv && (
           <label class="agent-toggle small" title="Pause the AI agent on this conversation (a human takes over)">
