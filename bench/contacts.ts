@@ -6,6 +6,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { applyMigrations, startStack } from "../e2e/stack.ts";
+import { saveResult } from "./load.ts";
 import { d1File, seed } from "./seed.ts";
 
 const N = Number(process.env.BENCH_CONTACTS ?? 100_000);
@@ -112,6 +113,7 @@ async function main() {
 
     const sqlite = new DatabaseSync(file, { readOnly: true });
     const rows: string[][] = [];
+    const measured: { label: string; apiP50: number; apiP95: number; sqliteP50: number }[] = [];
     for (const c of CASES) {
       const res = await fetch(stack.baseUrl + c.path, { headers });
       const body = (await res.json()) as { count?: number } | unknown[];
@@ -123,6 +125,7 @@ async function main() {
       });
       const direct = await time(() => c.direct(sqlite));
       const ok = api.p95 <= TARGET_P95_MS ? "ok" : "OVER";
+      measured.push({ label: c.label, apiP50: api.p50, apiP95: api.p95, sqliteP50: direct.p50 });
       rows.push([c.label, count, api.p50.toFixed(1), api.p95.toFixed(1), direct.p50.toFixed(2), direct.p95.toFixed(2), `${(api.p50 / direct.p50).toFixed(1)}x`, ok]);
     }
     sqlite.close();
@@ -146,6 +149,8 @@ async function main() {
     console.log(`\nimport of 50,000 rows (${(csv.length / 1e6).toFixed(1)} MB): HTTP ${imp.status} in ${(performance.now() - t1).toFixed(0)} ms → created ${report.created}, updated ${report.updated}, rejected ${report.rejected_count}`);
     // Other processes on a small machine move p95 a lot; the load average says how busy it was.
     console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(" / ")}`);
+    const importMs = performance.now() - t1;
+    console.log(`\nresults: ${saveResult("contacts", { contacts: N, targetP95Ms: TARGET_P95_MS, queries: measured, import: { rows: 50_000, ms: importMs, ...report }, loadavg: loadavg() })}`);
   } finally {
     await stop?.();
     rmSync(dir, { recursive: true, force: true });

@@ -38,10 +38,26 @@ const body = fc.oneof(
 );
 
 describe("hostile API bodies", () => {
-  it("writing routes never answer 5xx to arbitrary JSON", async () => {
+  it("writing routes never answer 5xx to arbitrary JSON", { timeout: 120_000 }, async () => {
     const created = await jsonOf<{ id: string }>(await api("/api/contacts", { method: "POST", json: { whatsapp_number: `+1415555${Math.floor(1000 + Math.random() * 8999)}` } }));
     const inst = await jsonOf<{ id: string }>(await api("/api/instances", { method: "POST", json: { name: `h-${uid()}`, number: "+14155550100" } }));
+    const conv = await jsonOf<{ id: string }>(await api("/api/conversations", { method: "POST", json: { contact_id: created.id, instance_id: inst.id } }));
+    const agent = await jsonOf<{ id: string }>(await api("/api/agents", { method: "POST", json: { name: "h", system_context: "x", assigned_tags: ["h"], instance_id: inst.id } }));
+    const wf = await jsonOf<{ id: string }>(
+      await api("/api/workflows", { method: "POST", json: { name: `h-${uid()}`, trigger_keywords: ["h"], menu_structure: { start: "a", steps: { a: { prompt: "p", end: {} } } } } }),
+    );
+    const camp = await jsonOf<{ id: string }>(await api("/api/campaigns", { method: "POST", json: { name: "h", target_tags: ["h"], instance_id: inst.id, message: { content: "hi {{name}}" } } }));
+    for (const [what, v] of Object.entries({ conv, agent, wf, camp })) expect(v.id, what).toBeTruthy();
     const routes: [string, string][] = [
+      ["POST", "/api/conversations"],
+      ["POST", `/api/conversations/${conv.id}/messages`],
+      ["POST", `/api/conversations/${conv.id}/agent`],
+      ["POST", "/api/campaigns"],
+      ["POST", "/api/campaigns/audience"],
+      ["POST", "/api/agents"],
+      ["PATCH", `/api/agents/${agent.id}`],
+      ["POST", "/api/workflows"],
+      ["PATCH", `/api/workflows/${wf.id}`],
       ["POST", "/api/contacts"],
       ["PATCH", `/api/contacts/${created.id}`],
       ["POST", `/api/contacts/${created.id}/tags`],
@@ -63,7 +79,7 @@ describe("hostile API bodies", () => {
 
   it("non-JSON and garbled bodies get 400, not 5xx", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ maxLength: 200 }), fc.constantFrom("/api/contacts", "/api/instances", "/api/contacts/bulk"), async (raw, path) => {
+      fc.asyncProperty(fc.string({ maxLength: 200 }), fc.constantFrom("/api/contacts", "/api/instances", "/api/contacts/bulk", "/api/campaigns", "/api/agents", "/api/workflows", "/api/conversations"), async (raw, path) => {
         const res = await api(path, { method: "POST", body: raw, headers: { "content-type": "application/json" } });
         await expectHandled(res, `${path} ${raw}`);
       }),
@@ -88,7 +104,19 @@ describe("hostile API bodies", () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 60 }), async (s) => {
         const q = encodeURIComponent(s);
-        for (const path of [`/api/contacts?cursor=${q}`, `/api/contacts?limit=${q}`, `/api/contacts?tags=${q}&match=${q}`, `/api/contacts/${q || "x"}`, `/api/instances/${q || "x"}`, `/api/tags?x=${q}`])
+        for (const path of [
+          `/api/contacts?cursor=${q}`,
+          `/api/contacts?limit=${q}`,
+          `/api/contacts?tags=${q}&match=${q}`,
+          `/api/contacts/${q || "x"}`,
+          `/api/instances/${q || "x"}`,
+          `/api/tags?x=${q}`,
+          `/api/conversations?cursor=${q}&q=${q}`,
+          `/api/conversations/${q || "x"}/messages?before=${q}`,
+          `/api/campaigns/${q || "x"}/recipients?status=${q}`,
+          `/api/agents/${q || "x"}`,
+          `/api/workflows/${q || "x"}`,
+        ])
           await expectHandled(await api(path), path);
       }),
       { numRuns: 60 },
