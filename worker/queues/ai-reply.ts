@@ -14,7 +14,7 @@ export const aiBackoff = (attempts: number) => 10 * 2 ** (attempts - 1);
 const jobSchema = z.object({
   conversationId: z.string().min(1).max(64),
   messageId: z.string().min(1).max(64),
-  agentId: z.string().min(1).max(64),
+  agentId: z.string().min(1).max(64).nullable(),
   enqueuedAt: z.number().int().nonnegative(),
   deferrals: z.number().int().nonnegative().optional(),
 });

@@ -6,13 +6,15 @@
 // Neither throws: a failure here must not fail storing the message.
 import { getDb } from "../db/client";
 import { getAgentState, setAgentPaused } from "../db/queries/agent-replies";
+import { anyEnabledAgent } from "../db/queries/agents";
 import { publish } from "./realtime";
 import { routeAgent } from "./agent-routing";
 
 export type InboundRef = { instanceId: string; conversationId: string; contactId: string; messageId: string };
 
 /** Body of an AI_REPLY_QUEUE message. */
-export type AiReplyJob = { conversationId: string; messageId: string; agentId: string; enqueuedAt: number; deferrals?: number };
+/** `agentId` is who would answer when the message arrived; the consumer routes again when it runs. */
+export type AiReplyJob = { conversationId: string; messageId: string; agentId: string | null; enqueuedAt: number; deferrals?: number };
 
 /** Queues allow at most 12 h of delay; the window is meant to be seconds. */
 const MAX_DELAY_S = 43_200;
@@ -35,10 +37,12 @@ export async function onInboundMessage(env: Env, ref: InboundRef): Promise<void>
   try {
     const db = getDb(env.DB);
     const state = await getAgentState(db, ref.conversationId);
-    if (!state || state.status !== "active") return;
+    if (!state || state.status !== "active" || state.agentPaused) return;
     const routed = await routeAgent(db, { instanceId: ref.instanceId, contactId: ref.contactId, agentId: state.agentId, agentPaused: state.agentPaused });
-    if (!routed) return;
-    const job: AiReplyJob = { conversationId: ref.conversationId, messageId: ref.messageId, agentId: routed.agent.id, enqueuedAt: Date.now() };
+    // No agent yet may still mean one later in this window (a campaign reply assigns its
+    // responding agent right after this hook, a tag lands): queue while any agent is enabled.
+    if (!routed && !(await anyEnabledAgent(db))) return;
+    const job: AiReplyJob = { conversationId: ref.conversationId, messageId: ref.messageId, agentId: routed?.agent.id ?? null, enqueuedAt: Date.now() };
     await env.AI_REPLY_QUEUE.send(job, { delaySeconds: delaySecondsFor(debounceMs(env)) });
   } catch (err) {
     console.error(JSON.stringify({ at: "agent.onInbound", conversationId: ref.conversationId, error: String(err) }));

@@ -84,7 +84,7 @@ export class EmptyReplyError extends Error {
  * The end of the road for a job (no model, or retries spent): the conversation is left to a
  * human (agent paused) and the inbox is told why. Never a canned reply.
  */
-export async function giveUp(env: Env, job: AiReplyJob, agentId: string, error: string): Promise<void> {
+export async function giveUp(env: Env, job: AiReplyJob, agentId: string | null, error: string): Promise<void> {
   const db = getDb(env.DB);
   await setAgentPaused(db, job.conversationId, true);
   const data: AgentConversationEvent = { conversation_id: job.conversationId, agent_id: agentId, agent_status: "error", error: error.slice(0, 500) };

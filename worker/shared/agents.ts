@@ -23,7 +23,7 @@ export type AgentView = {
  */
 export type AgentConversationEvent = {
   conversation_id: string;
-  agent_id: string;
+  agent_id: string | null;
   agent_status: "replied" | "handoff" | "error";
   error?: string;
   reason?: string;

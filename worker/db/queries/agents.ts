@@ -50,3 +50,9 @@ export async function agentForTags(db: Db, instanceId: string, contactId: string
     .get();
   return row ? { ...row.agent, overlap: row.overlap } : undefined;
 }
+
+/** Whether any agent could answer at all: without one, inbound messages queue nothing. */
+export async function anyEnabledAgent(db: Db): Promise<boolean> {
+  const row = await db.select({ id: agents.id }).from(agents).where(eq(agents.enabled, true)).limit(1).get();
+  return row !== undefined;
+}

@@ -4,7 +4,9 @@ import { getDb } from "../../db/client";
 import { onInboundMessage } from "../../services/agent-hooks";
 import { routeAgent } from "../../services/agent-routing";
 import { seedInstance } from "../helpers";
-import { addMessage, createAgent, seedContact, seedConversation, testEnv } from "./fixtures";
+import { setModelForTests } from "../../services/ai-reply";
+import type { AiReplyJob } from "../../services/agent-hooks";
+import { addMessage, createAgent, messagesOf, runJobs, scriptedModel, seedContact, seedConversation, testEnv, textResult } from "./fixtures";
 
 const db = () => getDb(env.DB);
 
@@ -57,5 +59,21 @@ describe("agent routing", () => {
     const m2 = await addMessage(paused.conversationId, paused.inst.id, "contact", "oi");
     await onInboundMessage(e, { instanceId: paused.inst.id, conversationId: paused.conversationId, contactId: paused.contactId, messageId: m2 });
     expect(aiQueue.sent).toHaveLength(1);
+  });
+
+  it("a job queued before any agent applied still answers once a campaign assigns its responding agent", async () => {
+    const { inst, contactId, conversationId } = await seedConversation({ tags: [] });
+    const responder = await createAgent(inst.id, { assigned_tags: ["never-matches"] });
+    const { env: e, aiQueue } = testEnv();
+    const messageId = await addMessage(conversationId, inst.id, "contact", "Quero saber mais da promoção");
+    await onInboundMessage(e, { instanceId: inst.id, conversationId, contactId, messageId });
+    expect(aiQueue.sent).toEqual([expect.objectContaining({ body: expect.objectContaining({ messageId, agentId: null }) })]);
+    // The campaign follow-up runs after the hook and assigns the responding agent.
+    await env.DB.prepare("UPDATE conversations SET agent_id = ? WHERE id = ?").bind(responder.id, conversationId).run();
+    const model = scriptedModel([textResult("Claro! A promoção vale até domingo.")]);
+    setModelForTests(() => model);
+    await runJobs(e, aiQueue.sent.map((s) => s.body as AiReplyJob));
+    expect((await messagesOf(conversationId)).filter((m) => m.sender === "agent")).toHaveLength(1);
+    setModelForTests(null);
   });
 });
