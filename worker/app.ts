@@ -14,6 +14,7 @@ import { instancesRoutes } from "./routes/instances/instances.routes";
 import { realtimeRoutes } from "./routes/realtime";
 import { sessionRoutes } from "./routes/session";
 import { webhookRoutes } from "./routes/webhooks/evolution";
+import { webhookEventsRoutes } from "./routes/webhook-events";
 import { workflowsRoutes } from "./routes/workflows/workflows.routes";
 import { tagsRoutes } from "./routes/tags";
 
@@ -43,6 +44,7 @@ export function createApp() {
   app.route("/api/tags", tagsRoutes);
   app.route("/api/agents", agentsRoutes);
   app.route("/api/conversations", conversationsRoutes);
+  app.route("/api/webhook-events", webhookEventsRoutes);
 
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {

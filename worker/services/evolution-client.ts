@@ -303,8 +303,15 @@ export function createEvolutionClient(opts: EvolutionClientOptions) {
 
 export type EvolutionClient = ReturnType<typeof createEvolutionClient>;
 
-/** The client for this deployment: EVOLUTION_URL (or the local simulator) and EVOLUTION_API_KEY. */
+/**
+ * The client for this deployment: EVOLUTION_URL (or the local simulator) and EVOLUTION_API_KEY.
+ * Optional EVOLUTION_TIMEOUT_MS caps every attempt, sends included (default 15 s, sends 60 s):
+ * for an Evolution behind a slow proxy, and for the fault tests.
+ */
 export function evolutionClientFromEnv(env: Env, overrides: Partial<EvolutionClientOptions> = {}): EvolutionClient {
-  const url = (env as { EVOLUTION_URL?: string }).EVOLUTION_URL?.trim();
-  return createEvolutionClient({ baseUrl: url || DEFAULT_EVOLUTION_URL, globalKey: env.EVOLUTION_API_KEY, ...overrides });
+  const vars = env as { EVOLUTION_URL?: string; EVOLUTION_TIMEOUT_MS?: string };
+  const url = vars.EVOLUTION_URL?.trim();
+  const timeout = Number(vars.EVOLUTION_TIMEOUT_MS);
+  const timeouts = Number.isInteger(timeout) && timeout > 0 ? { timeoutMs: timeout, sendTimeoutMs: timeout } : {};
+  return createEvolutionClient({ baseUrl: url || DEFAULT_EVOLUTION_URL, globalKey: env.EVOLUTION_API_KEY, ...timeouts, ...overrides });
 }

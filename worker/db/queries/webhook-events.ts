@@ -1,4 +1,5 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import type { Cursor } from "../../lib/pagination";
 import type { Db } from "../client";
 import { webhookEvents } from "../schema";
 
@@ -54,3 +55,23 @@ export async function pendingWebhookEvents(db: Db, instanceId: string | undefine
     .orderBy(webhookEvents.receivedAt, webhookEvents.id)
     .limit(limit);
 }
+
+/** Deliveries in these statuses, newest first, keyset-paginated on (received_at, id); limit+1 rows. */
+export async function listWebhookEvents(
+  db: Db,
+  f: { statuses: WebhookEventStatus[]; instanceId?: string; cursor?: Cursor; limit: number },
+) {
+  return db
+    .select()
+    .from(webhookEvents)
+    .where(
+      and(
+        inArray(webhookEvents.status, f.statuses),
+        f.instanceId ? eq(webhookEvents.instanceId, f.instanceId) : undefined,
+        f.cursor ? sql`(${webhookEvents.receivedAt}, ${webhookEvents.id}) < (${Number(f.cursor.v)}, ${f.cursor.id})` : undefined,
+      ),
+    )
+    .orderBy(desc(webhookEvents.receivedAt), desc(webhookEvents.id))
+    .limit(f.limit + 1);
+}
+
