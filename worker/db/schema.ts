@@ -101,6 +101,8 @@ export const conversations = sqliteTable(
     status: text("status", { enum: ["active", "archived"] }).notNull().default("active"),
     agentId: text("agent_id").references(() => agents.id, { onDelete: "set null" }),
     agentPaused: bool("agent_paused").notNull().default(false),
+    /** Why the AI agent stopped (e.g. "AI unavailable"); cleared when a person resumes it. */
+    agentError: text("agent_error"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -2,7 +2,7 @@
 //   debounce check → route → prompt → generate (tools) → ownership lock → send as `agent`.
 // Every check reads D1, so a redelivered or duplicate job changes nothing twice.
 import { getDb } from "../db/client";
-import { conversationWithContact, getAgentState, latestInbound, recentHistory, sendersSince, setAgentPaused } from "../db/queries/agent-replies";
+import { conversationWithContact, getAgentState, latestInbound, recentHistory, sendersSince, setAgentFailed } from "../db/queries/agent-replies";
 import type { AgentConversationEvent } from "../shared/agents";
 import { type AiReplyJob, debounceMs, delaySecondsFor } from "./agent-hooks";
 import { HISTORY_ROWS, buildInstructions, historyMessages } from "./agent-prompt";
@@ -86,7 +86,7 @@ export class EmptyReplyError extends Error {
  */
 export async function giveUp(env: Env, job: AiReplyJob, agentId: string | null, error: string): Promise<void> {
   const db = getDb(env.DB);
-  await setAgentPaused(db, job.conversationId, true);
+  await setAgentFailed(db, job.conversationId, error.slice(0, 500));
   const data: AgentConversationEvent = { conversation_id: job.conversationId, agent_id: agentId, agent_status: "error", error: error.slice(0, 500) };
   console.error(JSON.stringify({ at: "agent.gaveUp", ...data }));
   await publish(env, "conversations", job.conversationId, data);

@@ -16,6 +16,8 @@ export type ConversationView = {
   status: "active" | "archived";
   agent_id: string | null;
   agent_paused: boolean;
+  /** Why the AI agent stopped on this conversation, until someone resumes it. */
+  agent_error: string | null;
   /** The interactive menu the contact is in on this number, while it runs. */
   flow: { name: string; step: string; expires_at: string } | null;
   created_at: string;

@@ -89,6 +89,11 @@ export async function setAgentPaused(db: Db, conversationId: string, paused: boo
   return res.length > 0;
 }
 
+/** Pauses the agent on a conversation and records why, for the inbox to show. */
+export async function setAgentFailed(db: Db, conversationId: string, error: string): Promise<void> {
+  await db.update(conversations).set({ agentPaused: true, agentError: error, updatedAt: NOW }).where(eq(conversations.id, conversationId));
+}
+
 /** One tag on one contact, with contacts.tags and contact_tags in step (the contacts API's rule). */
 export async function changeContactTag(db: Db, contactId: string, tag: string, op: "add" | "remove"): Promise<boolean> {
   return changeTag(db, eq(contacts.id, contactId), tag, op, Date.now());

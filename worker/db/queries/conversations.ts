@@ -113,7 +113,7 @@ export async function listConversations(db: Db, f: ConversationFilter, cursor: C
 
 export const conversationSortValue = (r: ConversationRow) => r.lastMessageAt ?? r.createdAt;
 
-export async function updateConversation(db: Db, id: string, patch: Partial<Pick<ConversationRow, "unreadCount" | "status" | "agentPaused">>) {
+export async function updateConversation(db: Db, id: string, patch: Partial<Pick<ConversationRow, "unreadCount" | "status" | "agentPaused" | "agentError">>) {
   const [row] = await db.update(conversations).set({ ...patch, updatedAt: NOW }).where(eq(conversations.id, id)).returning();
   return row;
 }

@@ -19,6 +19,7 @@ export function conversationDto(r: ConversationListRow): ConversationView {
     status: r.status,
     agent_id: r.agentId,
     agent_paused: r.agentPaused,
+    agent_error: r.agentError,
     flow: r.flow ? { name: r.flow.name, step: r.flow.step, expires_at: iso(r.flow.expiresAt) } : null,
     created_at: iso(r.createdAt),
     updated_at: iso(r.updatedAt),

@@ -80,5 +80,6 @@ export const conversationsRoutes = new Hono<AppEnv>()
   .post("/:id/archive", validate("param", idParam), async (c) => c.json(await change(c.env, c.req.valid("param").id, { status: "archived" })))
 
   .post("/:id/agent", validate("param", idParam), validate("json", agentBody), async (c) =>
-    c.json(await change(c.env, c.req.valid("param").id, { agentPaused: c.req.valid("json").paused })),
+    // Resuming clears the agent's last error: a person decided to let it try again.
+    c.json(await change(c.env, c.req.valid("param").id, c.req.valid("json").paused ? { agentPaused: true } : { agentPaused: false, agentError: null })),
   );

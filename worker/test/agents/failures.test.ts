@@ -8,6 +8,7 @@ import { addMessage, convState, createAgent, job, messagesOf, runJobs, scriptedM
 import { MockLanguageModelV4 } from "ai/test";
 import { aiBackoff } from "../../queues/ai-reply";
 import * as realtime from "../../services/realtime";
+import { api, jsonOf } from "../helpers";
 
 afterEach(() => {
   setModelForTests(null);
@@ -99,6 +100,11 @@ describe("ownership lock and failures", () => {
     expect((await messagesOf(conversationId)).filter((m) => m.sender === "agent")).toHaveLength(0);
     expect((await convState(conversationId))?.agent_paused).toBe(1);
     expect(published).toHaveBeenCalledWith(expect.anything(), "conversations", conversationId, expect.objectContaining({ agent_status: "error", error: expect.stringMatching(/^AI unavailable/) }));
+    // The reason stays on the conversation for the inbox until a person resumes the agent.
+    const view = await jsonOf<{ agent_error: string | null; agent_paused: boolean }>(await api(`/api/conversations/${conversationId}`));
+    expect(view.agent_error).toMatch(/^AI unavailable/);
+    const resumed = await jsonOf<{ agent_error: string | null; agent_paused: boolean }>(await api(`/api/conversations/${conversationId}/agent`, { method: "POST", json: { paused: false } }));
+    expect(resumed).toMatchObject({ agent_error: null, agent_paused: false });
   });
 
   it("without any AI binding: unavailable, no model call attempted", async () => {

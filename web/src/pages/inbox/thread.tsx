@@ -111,6 +111,11 @@ export function Thread({ id }: { id: string }) {
           </label>
         )}
       </header>
+      {conv?.agent_error && (
+        <p class="agent-error inbox-pad" role="status" data-testid="agent-error">
+          AI agent stopped: {conv.agent_error}. A person has the conversation; untick “Agent paused” to let the agent try again.
+        </p>
+      )}
       {error && <p class="error inbox-pad" role="alert">{error}</p>}
       <div
         class="thread-messages"
