@@ -5,10 +5,9 @@ import { type ToolSet, tool } from "ai";
 import { z } from "zod";
 import type { Db } from "../db/client";
 import { changeContactTag, setAgentPaused } from "../db/queries/agent-replies";
-import { getContact, setLlmContext } from "../db/queries/contacts";
 import { MAX_LLM_CONTEXT_BYTES, tagSchema } from "../routes/contacts/contacts.schemas";
 import type { AgentConversationEvent } from "../shared/agents";
-import { deepMerge } from "./json-merge";
+import { appendLlmContext } from "./contact-context";
 import { publish } from "./realtime";
 
 export type ToolRun = {
@@ -21,8 +20,6 @@ export type ToolRun = {
   handedOff: string | null;
   effects: string[];
 };
-
-const bytes = (v: unknown) => new TextEncoder().encode(JSON.stringify(v)).length;
 
 export function agentTools(run: ToolRun): ToolSet {
   const tagTool = (op: "add" | "remove") =>
@@ -47,11 +44,9 @@ export function agentTools(run: ToolRun): ToolSet {
         "Save facts about this contact for future conversations. `entry` is a JSON object deep-merged into what we know (objects merge, arrays append).",
       inputSchema: z.object({ entry: z.record(z.string(), z.unknown()).describe('e.g. {"preferences": {"size": "M"}}') }),
       execute: async ({ entry }) => {
-        const contact = await getContact(run.db, run.contactId);
-        if (!contact) return { ok: false, error: "contact no longer exists" };
-        const next = deepMerge(contact.llmContext, entry);
-        if (bytes(next) > MAX_LLM_CONTEXT_BYTES) return { ok: false, error: `llm_context would exceed ${MAX_LLM_CONTEXT_BYTES} bytes; save less` };
-        await setLlmContext(run.db, run.contactId, next, Date.now());
+        const result = await appendLlmContext(run.db, run.contactId, entry);
+        if (!result.ok)
+          return { ok: false, error: result.reason === "too_large" ? `llm_context would exceed ${MAX_LLM_CONTEXT_BYTES} bytes; save less` : "contact no longer exists" };
         run.effects.push(`remembered ${Object.keys(entry).join(", ")}`);
         await publish(run.env, "contacts", run.contactId);
         return { ok: true };

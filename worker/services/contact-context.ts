@@ -5,14 +5,23 @@ import type { Db } from "../db/client";
 import { changeTag } from "../db/queries/contacts-tags";
 import { type ContactRow, getContact, setLlmContext } from "../db/queries/contacts";
 import { contacts } from "../db/schema";
+import { llmContextSchema } from "../routes/contacts/contacts.schemas";
 import { deepMerge } from "./json-merge";
 import { publish } from "./realtime";
 
-/** Deep-merges `entry` into the contact's llm_context (objects merge, arrays concatenate). */
-export async function appendLlmContext(db: Db, contactId: string, entry: Record<string, unknown>, now = Date.now()): Promise<ContactRow | undefined> {
+export type AppendResult = { ok: true; row: ContactRow } | { ok: false; reason: "not_found" | "too_large" };
+
+/**
+ * The llm_context append rule, for the API, menus and agents alike: `entry` is deep-merged
+ * into what is there (objects merge, arrays concatenate, new scalars win), within the cap.
+ */
+export async function appendLlmContext(db: Db, contactId: string, entry: Record<string, unknown>, now = Date.now()): Promise<AppendResult> {
   const current = await getContact(db, contactId);
-  if (!current) return undefined;
-  return setLlmContext(db, contactId, deepMerge(current.llmContext, entry), now);
+  if (!current) return { ok: false, reason: "not_found" };
+  const merged = deepMerge(current.llmContext, entry);
+  if (!llmContextSchema.safeParse(merged).success) return { ok: false, reason: "too_large" };
+  const row = await setLlmContext(db, contactId, merged, now);
+  return row ? { ok: true, row } : { ok: false, reason: "not_found" };
 }
 
 /** Adds or removes one tag; tells the contacts pages (and the tag counts) when it changed. */

@@ -11,10 +11,7 @@ import { publish } from "./realtime";
 export async function applyMenuEnd(env: Env, conv: ConversationRow, contactId: string, end: EndAction): Promise<void> {
   const db = getDb(env.DB);
   if (end.tag) await tagContact(env, db, contactId, end.tag, "add");
-  if (end.llm_context) {
-    await appendLlmContext(db, contactId, end.llm_context);
-    await publish(env, "contacts", contactId);
-  }
+  if (end.llm_context && (await appendLlmContext(db, contactId, end.llm_context)).ok) await publish(env, "contacts", contactId);
   if (end.handoff === "human") {
     await db.update(conversations).set({ agentPaused: true }).where(eq(conversations.id, conv.id));
   } else if (end.handoff === "agent") {

@@ -12,7 +12,7 @@ import { decodeCursor, pageOf } from "../../lib/pagination";
 import { validate } from "../../lib/validate";
 import { createContact, patchContact } from "../../services/contacts";
 import { exportStream } from "../../services/contacts-csv";
-import { deepMerge } from "../../services/json-merge";
+import { appendLlmContext } from "../../services/contact-context";
 import { publish } from "../../services/realtime";
 import { contactDto, toFilter } from "./contacts.dto";
 import { importRoute } from "./contacts.import";
@@ -121,15 +121,12 @@ export const contactsRoutes = new Hono<AppEnv>()
     return c.json(contactDto(row));
   })
   .post("/:id/llm-context", validate("param", s.idParam), validate("json", s.llmContextSchema), async (c) => {
-    const current = await mustGet(c, c.req.valid("param").id);
-    const merged = deepMerge(current.llmContext, c.req.valid("json"));
-    const parsed = s.llmContextSchema.safeParse(merged);
-    if (!parsed.success)
+    const result = await appendLlmContext(getDb(c.env.DB), c.req.valid("param").id, c.req.valid("json"));
+    if (!result.ok && result.reason === "too_large")
       throw new ApiError(422, "llm_context_too_large", `The merged llm_context would exceed ${s.MAX_LLM_CONTEXT_BYTES} bytes`);
-    const row = await setLlmContext(getDb(c.env.DB), current.id, merged, Date.now());
-    if (!row) throw notFound("Contact");
-    announce(c, row.id, false);
-    return c.json(contactDto(row));
+    if (!result.ok) throw notFound("Contact");
+    announce(c, result.row.id, false);
+    return c.json(contactDto(result.row));
   })
   .put("/:id/llm-context", validate("param", s.idParam), validate("json", s.llmContextSchema), async (c) => {
     const row = await setLlmContext(getDb(c.env.DB), c.req.valid("param").id, c.req.valid("json"), Date.now());
