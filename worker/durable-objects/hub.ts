@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { PING, PONG, type ServerEvent, clientMessage } from "../shared/ws-events";
+import { closeQuietly, reciprocateClose, sendToAll } from "./sockets";
 
 /** The tenant has exactly one hub; every dashboard tab holds one socket to it. */
 export const HUB_NAME = "tenant";
@@ -28,18 +29,7 @@ export class Hub extends DurableObject<Env> {
 
   /** Sends one event to every connected dashboard; returns how many sockets got it. */
   async broadcast(event: ServerEvent): Promise<number> {
-    const frame = JSON.stringify(event);
-    let delivered = 0;
-    for (const ws of this.ctx.getWebSockets("dashboard")) {
-      if (ws.readyState !== WebSocket.OPEN) continue;
-      try {
-        ws.send(frame);
-        delivered++;
-      } catch {
-        // A socket that died mid-send is cleaned up by webSocketClose/Error.
-      }
-    }
-    return delivered;
+    return sendToAll(this.ctx, JSON.stringify(event), "dashboard");
   }
 
   connections(): number {
@@ -59,18 +49,10 @@ export class Hub extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    try {
-      ws.close(code === 1005 ? 1000 : code, reason);
-    } catch {
-      // Already closed.
-    }
+    reciprocateClose(ws, code, reason);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
-    try {
-      ws.close(1011, "error");
-    } catch {
-      // Already closed.
-    }
+    closeQuietly(ws, 1011, "error");
   }
 }

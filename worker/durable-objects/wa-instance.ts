@@ -7,6 +7,7 @@ import { INSTANCE_EVENTS, instanceChange } from "../services/instance-state";
 import { publish } from "../services/realtime";
 import type { InstanceView } from "../shared/instances";
 import { PING, PONG, type ServerEvent } from "../shared/ws-events";
+import { closeQuietly, reciprocateClose, sendToAll } from "./sockets";
 import { InstanceInbox, MESSAGE_EVENTS } from "./instance-inbox";
 
 /** One delivery handed over by the webhook route after it was recorded. */
@@ -174,25 +175,11 @@ export class WaInstance extends DurableObject<Env> {
   }
 
   private broadcast(event: ServerEvent): void {
-    const frame = JSON.stringify(event);
-    for (const ws of this.ctx.getWebSockets()) {
-      if (ws.readyState !== WebSocket.OPEN) continue;
-      try {
-        ws.send(frame);
-      } catch {
-        // Dead sockets are cleaned up by webSocketClose/Error.
-      }
-    }
+    sendToAll(this.ctx, JSON.stringify(event));
   }
 
   private closeAll(reason: string): void {
-    for (const ws of this.ctx.getWebSockets()) {
-      try {
-        ws.close(1000, reason);
-      } catch {
-        // already closed
-      }
-    }
+    for (const ws of this.ctx.getWebSockets()) closeQuietly(ws, 1000, reason);
   }
 
   override async fetch(request: Request): Promise<Response> {
@@ -208,19 +195,11 @@ export class WaInstance extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    try {
-      ws.close(code === 1005 ? 1000 : code, reason);
-    } catch {
-      // already closed
-    }
+    reciprocateClose(ws, code, reason);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
-    try {
-      ws.close(1011, "error");
-    } catch {
-      // already closed
-    }
+    closeQuietly(ws, 1011, "error");
   }
 
   private async scheduleReplay(delayMs = REPLAY_DELAY_MS): Promise<void> {
