@@ -8,6 +8,7 @@ import { validationError } from "../lib/validate";
 import { countrySchema, tagSchema } from "../routes/contacts/contacts.schemas";
 import { csvCell, readCsv, uncell } from "./csv";
 import { normalisePhone } from "./phone";
+import type { ImportReport } from "../shared/contacts";
 
 /** Rows handled per lookup + upsert round; bounds memory and statement size. */
 const IMPORT_CHUNK = 2000;
@@ -15,13 +16,6 @@ export const MAX_IMPORT_ROWS = 100_000;
 /** The report lists at most this many rejected rows; `rejected_count` has the total. */
 const MAX_REPORTED = 1000;
 
-export type ImportReport = {
-  created: number;
-  updated: number;
-  rejected_count: number;
-  rejected: { row: number; reason: string }[];
-  truncated: boolean;
-};
 
 type Column = "name" | "whatsapp_number" | "description" | "country" | "tags";
 const HEADER_ALIASES: Record<string, Column> = {

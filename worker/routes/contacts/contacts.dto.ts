@@ -3,9 +3,10 @@ import type { ContactFilter } from "../../db/queries/contacts-filter";
 import type { ContactRow } from "../../db/queries/contacts";
 import { iso } from "../../lib/time";
 import { phoneDigits } from "../../services/phone";
+import type { ContactView } from "../../shared/contacts";
 import type { FilterInput } from "./contacts.schemas";
 
-export function contactDto(row: ContactRow) {
+export function contactDto(row: ContactRow): ContactView {
   return {
     id: row.id,
     name: row.name,
@@ -20,7 +21,7 @@ export function contactDto(row: ContactRow) {
   };
 }
 
-export type ContactDto = ReturnType<typeof contactDto>;
+export type ContactDto = ContactView;
 
 /** Validated filter input → query filter; a number filter keeps only its digits. */
 export function toFilter(input: Partial<FilterInput>): ContactFilter {

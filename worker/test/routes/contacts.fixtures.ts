@@ -1,18 +1,9 @@
 import { env } from "cloudflare:workers";
 import { api, jsonOf } from "../helpers";
 
-export type Contact = {
-  id: string;
-  name: string | null;
-  whatsapp_number: string;
-  description: string | null;
-  country: string | null;
-  tags: string[];
-  llm_context: Record<string, unknown>;
-  opted_out: boolean;
-  created_at: string;
-  updated_at: string;
-};
+import type { ContactView as Contact } from "../../shared/contacts";
+
+export type { Contact };
 export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
 export type Page = { items: Contact[]; count: number; next_cursor: string | null };
 

@@ -1,27 +1,8 @@
-// Shapes of /api/contacts and /api/tags as the dashboard reads them (worker/routes/contacts/contacts.dto.ts).
-export type Contact = {
-  id: string;
-  name: string | null;
-  whatsapp_number: string;
-  description: string | null;
-  country: string | null;
-  tags: string[];
-  llm_context: Record<string, unknown>;
-  opted_out: boolean;
-  created_at: string;
-  updated_at: string;
-};
+// Shapes of /api/contacts and /api/tags, shared with the Worker.
+import type { ContactView } from "../../../../worker/shared/contacts";
 
-export type ContactPage = { items: Contact[]; count: number; next_cursor: string | null };
-export type TagCount = { tag: string; count: number };
-
-export type ImportReport = {
-  created: number;
-  updated: number;
-  rejected_count: number;
-  rejected: { row: number; reason: string }[];
-  truncated: boolean;
-};
+export type { ContactPage, ImportReport, TagCount } from "../../../../worker/shared/contacts";
+export type Contact = ContactView;
 
 export type Match = "all" | "any";
 
