@@ -7,6 +7,7 @@
 import { getDb } from "../db/client";
 import { getAgentState, setAgentPaused } from "../db/queries/agent-replies";
 import { anyEnabledAgent } from "../db/queries/agents";
+import { CACHE_KEYS, HOT_TTL_MS, cached } from "../lib/ttl-cache";
 import { publish } from "./realtime";
 import { routeAgent } from "./agent-routing";
 
@@ -36,12 +37,14 @@ export function delaySecondsFor(ms: number): number {
 export async function onInboundMessage(env: Env, ref: InboundRef): Promise<void> {
   try {
     const db = getDb(env.DB);
+    // Most tenants' messages meet no agent at all: one cached answer instead of three queries.
+    if (!(await cached(CACHE_KEYS.anyEnabledAgent, HOT_TTL_MS, () => anyEnabledAgent(db)))) return;
     const state = await getAgentState(db, ref.conversationId);
     if (!state || state.status !== "active" || state.agentPaused) return;
     const routed = await routeAgent(db, { instanceId: ref.instanceId, contactId: ref.contactId, agentId: state.agentId, agentPaused: state.agentPaused });
     // No agent yet may still mean one later in this window (a campaign reply assigns its
     // responding agent right after this hook, a tag lands): queue while any agent is enabled.
-    if (!routed && !(await anyEnabledAgent(db))) return;
+    if (!routed && !(await cached(CACHE_KEYS.anyEnabledAgent, HOT_TTL_MS, () => anyEnabledAgent(db)))) return;
     const job: AiReplyJob = { conversationId: ref.conversationId, messageId: ref.messageId, agentId: routed?.agent.id ?? null, enqueuedAt: Date.now() };
     await env.AI_REPLY_QUEUE.send(job, { delaySeconds: delaySecondsFor(debounceMs(env)) });
   } catch (err) {

@@ -5,8 +5,6 @@
 //      the AI agent waits while a menu runs;
 //   3. the AI agent (debounced), when one applies.
 // Runs after the message is stored and settled; never throws.
-import { getDb } from "../db/client";
-import { getConversation } from "../db/queries/conversations";
 import { type InboundRef, onInboundMessage } from "./agent-hooks";
 import { onContactReply } from "./campaign-followup";
 import { runMenus } from "./menu-runtime";
@@ -16,8 +14,7 @@ export async function onContactMessage(env: Env, ref: InboundRef & { text: strin
   if (optedOut) return;
   if (ref.text) {
     try {
-      const conversation = await getConversation(getDb(env.DB), ref.conversationId);
-      if (conversation && (await runMenus(env, { instanceId: ref.instanceId, contactId: ref.contactId, conversation, text: ref.text })) === "handled") return;
+      if ((await runMenus(env, { instanceId: ref.instanceId, contactId: ref.contactId, conversationId: ref.conversationId, text: ref.text })) === "handled") return;
     } catch (err) {
       console.error(JSON.stringify({ at: "menus.inbound", conversationId: ref.conversationId, error: String(err) }));
     }

@@ -2,23 +2,22 @@
 // decide who continues the conversation — an agent, a human, or whoever would anyway.
 import { eq } from "drizzle-orm";
 import { getDb } from "../db/client";
-import type { ConversationRow } from "../db/queries/conversations";
 import { conversations } from "../db/schema";
 import type { EndAction } from "../shared/menu-schema";
 import { appendLlmContext, tagContact } from "./contact-context";
 import { publish } from "./realtime";
 
-export async function applyMenuEnd(env: Env, conv: ConversationRow, contactId: string, end: EndAction): Promise<void> {
+export async function applyMenuEnd(env: Env, conversationId: string, contactId: string, end: EndAction): Promise<void> {
   const db = getDb(env.DB);
   if (end.tag) await tagContact(env, db, contactId, end.tag, "add");
   if (end.llm_context && (await appendLlmContext(db, contactId, end.llm_context)).ok) await publish(env, "contacts", contactId);
   if (end.handoff === "human") {
-    await db.update(conversations).set({ agentPaused: true }).where(eq(conversations.id, conv.id));
+    await db.update(conversations).set({ agentPaused: true }).where(eq(conversations.id, conversationId));
   } else if (end.handoff === "agent") {
     // A named agent takes the conversation; without one, the usual agent routing applies.
     await db
       .update(conversations)
       .set({ agentPaused: false, ...(end.agent_id ? { agentId: end.agent_id } : {}) })
-      .where(eq(conversations.id, conv.id));
+      .where(eq(conversations.id, conversationId));
   }
 }

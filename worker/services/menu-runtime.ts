@@ -1,7 +1,8 @@
 // Runs keyword-triggered menus on inbound text (PRODUCT.md §5.7). Called for every inbound
 // text message; "handled" means the menu answered and nobody else (e.g. the AI agent) should.
 import { getDb } from "../db/client";
-import type { ConversationRow } from "../db/queries/conversations";
+import { getConversation } from "../db/queries/conversations";
+import { CACHE_KEYS, HOT_TTL_MS, cached } from "../lib/ttl-cache";
 import { type WorkflowRow, clearFlowState, getFlowState, getWorkflowByName, listActiveWorkflows, saveFlowState } from "../db/queries/workflows";
 import { newId } from "../lib/ids";
 import { advance, findTrigger, renderStep } from "../shared/menu-engine";
@@ -10,21 +11,25 @@ import { applyMenuEnd } from "./menu-end";
 import { queueOutbound } from "./outbound";
 import { publish } from "./realtime";
 
-export type MenuInbound = { instanceId: string; contactId: string; conversation: ConversationRow; text: string };
+export type MenuInbound = { instanceId: string; contactId: string; conversationId: string; text: string };
 export type MenuOutcome = "handled" | "none";
 
 const menuOf = (w: WorkflowRow) => w.menuStructure as MenuStructure;
 const ttlMs = (m: MenuStructure) => m.ttl_minutes * 60_000;
 
-async function say(env: Env, conv: ConversationRow, text: string): Promise<void> {
-  await queueOutbound(env, conv, { type: "text", content: text }, "workflow");
+async function say(env: Env, conversationId: string, text: string): Promise<void> {
+  const conv = await getConversation(getDb(env.DB), conversationId);
+  if (conv) await queueOutbound(env, conv, { type: "text", content: text }, "workflow");
 }
 
 export async function runMenus(env: Env, msg: MenuInbound, now = Date.now()): Promise<MenuOutcome> {
   const text = msg.text.trim();
   if (!text) return "none";
   const db = getDb(env.DB);
-  const templates = await listActiveWorkflows(db);
+  // No active menu means no flow can be running (an inactive template's flow resets): the
+  // usual case costs no query.
+  const templates = await cached(CACHE_KEYS.activeWorkflows, HOT_TTL_MS, () => listActiveWorkflows(db));
+  if (!templates.length) return "none";
   const state = await getFlowState(db, msg.instanceId, msg.contactId);
 
   // A trigger keyword starts the flow — and restarts it mid-flow.
@@ -40,8 +45,8 @@ export async function runMenus(env: Env, msg: MenuInbound, now = Date.now()): Pr
       context: {},
       expiresAt: now + ttlMs(menu),
     });
-    await say(env, msg.conversation, renderStep(menu.steps[menu.start]!, {}));
-    await publish(env, "conversations", msg.conversation.id);
+    await say(env, msg.conversationId, renderStep(menu.steps[menu.start]!, {}));
+    await publish(env, "conversations", msg.conversationId);
     return "handled";
   }
   if (!state) return "none";
@@ -50,7 +55,7 @@ export async function runMenus(env: Env, msg: MenuInbound, now = Date.now()): Pr
   if (state.expiresAt <= now || !template || !template.isActive) {
     // Expired (or its template is gone): the flow resets and the message goes on as usual.
     await clearFlowState(db, msg.instanceId, msg.contactId);
-    await publish(env, "conversations", msg.conversation.id);
+    await publish(env, "conversations", msg.conversationId);
     return "none";
   }
   const menu = menuOf(template);
@@ -58,14 +63,14 @@ export async function runMenus(env: Env, msg: MenuInbound, now = Date.now()): Pr
   const r = advance(menu, state.currentStep, text, context);
   if (r.kind === "invalid") {
     const step = menu.steps[state.currentStep];
-    await say(env, msg.conversation, step ? `${r.hint}\n\n${renderStep(step, context)}` : r.hint);
+    await say(env, msg.conversationId, step ? `${r.hint}\n\n${renderStep(step, context)}` : r.hint);
     await saveFlowState(db, { ...state, expiresAt: now + ttlMs(menu) });
     return "handled";
   }
   if (r.kind === "moved") {
     await saveFlowState(db, { ...state, currentStep: r.step, context: r.context, expiresAt: now + ttlMs(menu) });
-    await say(env, msg.conversation, renderStep(menu.steps[r.step]!, r.context));
-    await publish(env, "conversations", msg.conversation.id);
+    await say(env, msg.conversationId, renderStep(menu.steps[r.step]!, r.context));
+    await publish(env, "conversations", msg.conversationId);
     return "handled";
   }
   await finish(env, msg, menu.steps[r.step]!.prompt ? renderStep(menu.steps[r.step]!, r.context) : null, r.end);
@@ -74,9 +79,9 @@ export async function runMenus(env: Env, msg: MenuInbound, now = Date.now()): Pr
 
 async function finish(env: Env, msg: MenuInbound, text: string | null, end: EndAction): Promise<void> {
   await clearFlowState(getDb(env.DB), msg.instanceId, msg.contactId);
-  if (text) await say(env, msg.conversation, text);
-  await applyMenuEnd(env, msg.conversation, msg.contactId, end);
-  await publish(env, "conversations", msg.conversation.id);
+  if (text) await say(env, msg.conversationId, text);
+  await applyMenuEnd(env, msg.conversationId, msg.contactId, end);
+  await publish(env, "conversations", msg.conversationId);
 }
 
 /** True while a contact is inside a menu on this instance: the AI agent waits. */

@@ -12,6 +12,7 @@ import { validate, validationError } from "../../lib/validate";
 import { publish } from "../../services/realtime";
 import { type AgentView, DEFAULT_AGENT_MODEL } from "../../shared/agents";
 import { createAgentBody, idParam, patchAgentBody } from "./agents.schemas";
+import { CACHE_KEYS, invalidate } from "../../lib/ttl-cache";
 
 export function toAgentView(r: AgentRow): AgentView {
   return {
@@ -59,6 +60,7 @@ export const agentsRoutes = new Hono<AppEnv>()
       model: body.model ?? DEFAULT_AGENT_MODEL,
       enabled: body.enabled,
     });
+    invalidate(CACHE_KEYS.anyEnabledAgent);
     c.executionCtx.waitUntil(publish(c.env, "agents", row.id));
     return c.json(toAgentView(row), 201);
   })
@@ -81,6 +83,7 @@ export const agentsRoutes = new Hono<AppEnv>()
     if (body.enabled !== undefined) patch.enabled = body.enabled;
     const row = await updateAgent(db, id, patch);
     if (!row) throw notFound("Agent");
+    invalidate(CACHE_KEYS.anyEnabledAgent);
     c.executionCtx.waitUntil(publish(c.env, "agents", id));
     return c.json(toAgentView(row));
   })
@@ -89,6 +92,7 @@ export const agentsRoutes = new Hono<AppEnv>()
     const { id } = c.req.valid("param");
     // conversations.agent_id and campaigns.responding_agent_id are set null by their foreign keys.
     if (!(await deleteAgent(getDb(c.env.DB), id))) throw notFound("Agent");
+    invalidate(CACHE_KEYS.anyEnabledAgent);
     c.executionCtx.waitUntil(publish(c.env, "agents", id));
     return c.json({ deleted: true, id });
   });

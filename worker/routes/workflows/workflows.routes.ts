@@ -6,6 +6,7 @@ import { isUniqueViolation } from "../../db/errors";
 import { type WorkflowRow, deleteWorkflow, getWorkflow, insertWorkflow, listWorkflows, renameFlows, updateWorkflow } from "../../db/queries/workflows";
 import { newId } from "../../lib/ids";
 import { iso } from "../../lib/time";
+import { CACHE_KEYS, invalidate } from "../../lib/ttl-cache";
 import { validate } from "../../lib/validate";
 import { renderStep } from "../../shared/menu-engine";
 import type { MenuStructure } from "../../shared/menu-schema";
@@ -49,6 +50,7 @@ export const workflowsRoutes = new Hono<AppEnv>()
       menuStructure: b.menu_structure,
       isActive: b.is_active,
     }).catch((err: unknown) => duplicateName(err, b.name));
+    invalidate(CACHE_KEYS.activeWorkflows);
     c.executionCtx.waitUntil(publish(c.env, "workflows", row.id));
     return c.json(toView(row), 201);
   })
@@ -70,6 +72,7 @@ export const workflowsRoutes = new Hono<AppEnv>()
       ...(b.is_active !== undefined ? { isActive: b.is_active } : {}),
     }).catch((err: unknown) => duplicateName(err, b.name));
     if (b.name !== undefined && b.name !== before.name) await renameFlows(db, before.name, b.name);
+    invalidate(CACHE_KEYS.activeWorkflows);
     c.executionCtx.waitUntil(publish(c.env, "workflows", before.id));
     return c.json(toView(row!));
   })
@@ -78,6 +81,7 @@ export const workflowsRoutes = new Hono<AppEnv>()
     const row = await getWorkflow(db, c.req.valid("param").id);
     if (!row) throw notFound("Workflow");
     await deleteWorkflow(db, row);
+    invalidate(CACHE_KEYS.activeWorkflows);
     c.executionCtx.waitUntil(publish(c.env, "workflows", row.id));
     return c.json({ deleted: true, id: row.id });
   });

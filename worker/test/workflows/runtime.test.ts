@@ -1,7 +1,5 @@
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
-import { getDb } from "../../db/client";
-import { getConversation } from "../../db/queries/conversations";
 import { runMenus } from "../../services/menu-runtime";
 import { api, eventually, jsonOf, seedInstance, uid } from "../helpers";
 import { installSimulator } from "../simulator-harness";
@@ -108,8 +106,7 @@ describe("menus on inbound messages", () => {
     const conv = await env.DB.prepare("SELECT c.* FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE ct.whatsapp_number = ? AND c.instance_id = ?").bind(`+${b}`, inst.id).first<Record<string, unknown>>();
     const s = await state(inst.id, b);
     const later = s!.expires_at + 60_000;
-    const conversation = (await getConversation(getDb(env.DB), conv!.id as string))!;
-    const outcome = await runMenus(env, { instanceId: inst.id, contactId: conversation.contactId, conversation, text: "2" }, later);
+    const outcome = await runMenus(env, { instanceId: inst.id, contactId: conv!.contact_id as string, conversationId: conv!.id as string, text: "2" }, later);
     expect(outcome).toBe("none");
     expect(await state(inst.id, b)).toBeNull();
     expect((await state(inst.id, a))?.current_step).toBe("ask_name");
