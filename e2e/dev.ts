@@ -4,20 +4,9 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { ROOT, buildDashboard, startStack } from "./stack.ts";
+import { DEV_VARS, ROOT, buildDashboard, readDevVars, startStack } from "./stack.ts";
 
-const DEV_VARS = path.join(ROOT, ".dev.vars");
 const PORT = Number(process.env.PORT ?? 8787);
-
-function readDevVars(): Record<string, string> {
-  if (!existsSync(DEV_VARS)) return {};
-  const out: Record<string, string> = {};
-  for (const line of readFileSync(DEV_VARS, "utf8").split("\n")) {
-    const m = /^\s*([A-Z0-9_]+)\s*=\s*(.*)\s*$/.exec(line);
-    if (m) out[m[1]!] = m[2]!.replace(/^"(.*)"$/, "$1");
-  }
-  return out;
-}
 
 let vars = readDevVars();
 if (!vars.ADMIN_TOKEN) {

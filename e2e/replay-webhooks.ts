@@ -2,27 +2,14 @@
 // deliveries a running Parley never finished processing (failed or still `received`) back to
 // their instances, through POST /api/webhook-events/replay, and prints the report.
 // BASE_URL (default http://127.0.0.1:8787) and ADMIN_TOKEN (env, else .dev.vars) say where and as whom.
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { parseArgs } from "node:util";
-
-const ROOT = path.resolve(import.meta.dirname, "..");
-
-function devVar(name: string): string | undefined {
-  const file = path.join(ROOT, ".dev.vars");
-  if (!existsSync(file)) return undefined;
-  for (const line of readFileSync(file, "utf8").split("\n")) {
-    const m = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);
-    if (m?.[1] === name) return m[2]!.replace(/^"(.*)"$/, "$1");
-  }
-  return undefined;
-}
+import { readDevVars } from "./stack.ts";
 
 const { values } = parseArgs({
   options: { instance: { type: "string" }, limit: { type: "string" }, list: { type: "boolean", default: false } },
 });
 const base = (process.env.BASE_URL ?? "http://127.0.0.1:8787").replace(/\/+$/, "");
-const token = process.env.ADMIN_TOKEN ?? devVar("ADMIN_TOKEN");
+const token = process.env.ADMIN_TOKEN ?? readDevVars().ADMIN_TOKEN;
 if (!token) {
   console.error("No ADMIN_TOKEN: set it in the environment or in .dev.vars (npm run dev creates one).");
   process.exit(2);

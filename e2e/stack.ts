@@ -11,6 +11,19 @@ import path from "node:path";
 export const ROOT = path.resolve(import.meta.dirname, "..");
 const BIN = path.join(ROOT, "node_modules", ".bin");
 
+export const DEV_VARS = path.join(ROOT, ".dev.vars");
+
+/** The NAME=value lines of .dev.vars (secrets for local runs; git-ignored). */
+export function readDevVars(): Record<string, string> {
+  if (!existsSync(DEV_VARS)) return {};
+  const out: Record<string, string> = {};
+  for (const line of readFileSync(DEV_VARS, "utf8").split("\n")) {
+    const m = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);
+    if (m) out[m[1]!] = m[2]!.replace(/^"(.*)"$/, "$1");
+  }
+  return out;
+}
+
 export type Stack = {
   baseUrl: string;
   simUrl: string | null;
