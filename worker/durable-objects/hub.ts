@@ -32,6 +32,10 @@ export class Hub extends DurableObject<Env> {
     return sendToAll(this.ctx, JSON.stringify(event), "dashboard");
   }
 
+  async broadcastMany(events: ServerEvent[]): Promise<void> {
+    for (const e of events) sendToAll(this.ctx, JSON.stringify(e), "dashboard");
+  }
+
   connections(): number {
     return this.ctx.getWebSockets("dashboard").length;
   }

@@ -7,7 +7,8 @@ import { insertContact } from "../db/queries/contacts";
 import { newId } from "../lib/ids";
 import { createContact } from "./contacts";
 import { normalisePhone } from "./phone";
-import { publish } from "./realtime";
+import type { ChangedEvent } from "../shared/ws-events";
+import { publishMany } from "./realtime";
 
 export type CachedContact = { id: string; name: string | null };
 
@@ -36,11 +37,12 @@ export class Changes {
 
   /** Every dashboard hears about each change once; never throws. */
   async publish(env: Env): Promise<void> {
-    const jobs: Promise<void>[] = [];
-    for (const [id, conversationId] of this.messages) jobs.push(publish(env, "messages", id, { conversation_id: conversationId }));
-    for (const id of this.conversations) jobs.push(publish(env, "conversations", id));
-    for (const id of this.contacts) jobs.push(publish(env, "contacts", id));
-    if (this.tags) jobs.push(publish(env, "tags"));
+    const events: ChangedEvent[] = [];
+    for (const [id, conversationId] of this.messages) events.push({ type: "changed", topic: "messages", id, data: { conversation_id: conversationId } });
+    for (const id of this.conversations) events.push({ type: "changed", topic: "conversations", id });
+    for (const id of this.contacts) events.push({ type: "changed", topic: "contacts", id });
+    if (this.tags) events.push({ type: "changed", topic: "tags" });
+    const jobs: Promise<void>[] = [publishMany(env, events)];
     for (const fn of this.after) jobs.push(fn().catch((err: unknown) => console.error(JSON.stringify({ at: "inbox.after", error: String(err) }))));
     await Promise.all(jobs);
   }

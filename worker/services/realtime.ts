@@ -13,3 +13,13 @@ export async function publish(env: Env, topic: Topic, id?: string, data?: unknow
     console.error(JSON.stringify({ at: "realtime.publish", topic, error: String(err) }));
   }
 }
+
+/** Several changes in one hop to the hub (one RPC, one frame per event): for bursts. */
+export async function publishMany(env: Env, events: ChangedEvent[]): Promise<void> {
+  if (!events.length) return;
+  try {
+    await env.HUB.getByName(HUB_NAME).broadcastMany(events);
+  } catch (err) {
+    console.error(JSON.stringify({ at: "realtime.publishMany", events: events.length, error: String(err) }));
+  }
+}
