@@ -4,6 +4,7 @@ import { ApiError, api } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
 import type { AudienceResult, CampaignDetail } from "../../../../worker/shared/campaigns";
 import { TEMPLATE_VARIABLES, renderTemplate } from "../../../../worker/shared/campaign-template";
+import type { AgentView } from "../../../../worker/shared/agents";
 import type { InstanceView } from "../../../../worker/shared/instances";
 import { AudiencePicker } from "./audience";
 import { PacingFields, defaultPacing, pacingBody } from "./pacing-fields";
@@ -32,6 +33,8 @@ export function NewCampaign() {
   const [content, setContent] = useState("Hi {{first_name|there}}! ");
   const [attachment, setAttachment] = useState<Attachment | null>(null);
   const [scheduledAt, setScheduledAt] = useState("");
+  const [agents, setAgents] = useState<AgentView[]>([]);
+  const [agentId, setAgentId] = useState("");
   const [pacing, setPacing] = useState(defaultPacing());
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
@@ -41,6 +44,7 @@ export function NewCampaign() {
       setInstances(items);
       setInstanceId((cur) => cur || (items.find((i) => i.status === "open") ?? items[0])?.id || "");
     }, () => setInstances([]));
+    api.get<{ items: AgentView[] }>("/api/agents").then(({ items }) => setAgents(items), () => setAgents([]));
   }, []);
 
   const pick = async (e: Event) => {
@@ -64,6 +68,7 @@ export function NewCampaign() {
         instance_id: instanceId,
         message: { content, ...(attachment ? { attachment_base64: attachment.base64, mime_type: attachment.mime, file_name: attachment.name } : {}) },
         scheduled_at: scheduledAt ? new Date(scheduledAt).toISOString() : null,
+        responding_agent_id: agentId || null,
         pacing: pacingBody(pacing),
       };
       const created = await api.post<CampaignDetail>("/api/campaigns", body);
@@ -120,6 +125,16 @@ export function NewCampaign() {
           Attachment (optional)
           <input type="file" onChange={pick} />
           {(errors.attachment || errors["message.attachment_base64"]) && <span class="field-error">{errors.attachment || errors["message.attachment_base64"]}</span>}
+        </label>
+        <label>
+          Agent that answers replies (optional)
+          <select name="responding_agent_id" value={agentId} onChange={(e) => setAgentId(e.currentTarget.value)}>
+            <option value="">Nobody — replies wait in the inbox</option>
+            {agents.map((a) => (
+              <option key={a.id} value={a.id} disabled={!a.enabled}>{a.name}{a.enabled ? "" : " (disabled)"}</option>
+            ))}
+          </select>
+          {errors.responding_agent_id && <span class="field-error">{errors.responding_agent_id}</span>}
         </label>
         <label>
           Schedule (optional)
