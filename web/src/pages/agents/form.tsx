@@ -46,11 +46,13 @@ export function AgentForm({ id }: { id: string | null }) {
       .catch((err: unknown) => setErrors({ form: err instanceof ApiError ? err.message : "Could not load the agent" }));
   }, [id]);
   useEffect(() => {
-    // A new agent defaults to the only (or first) instance.
-    if (!id && draft && !draft.instance_id && instances[0]) setDraft({ ...draft, instance_id: instances[0].id });
-  }, [instances, id, draft]);
+    // A new agent defaults to the only (or first) instance. Functional updates throughout: the
+    // instances may arrive while the user is typing, and a stale copy would drop keystrokes.
+    const first = instances[0];
+    if (!id && first) setDraft((d) => (d && !d.instance_id ? { ...d, instance_id: first.id } : d));
+  }, [instances, id]);
 
-  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => draft && setDraft({ ...draft, [k]: v });
+  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => (d ? { ...d, [k]: v } : d));
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!draft) return;
