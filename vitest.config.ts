@@ -42,6 +42,9 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // A whole local stack shares 2 cores with the workerd suite: one retry absorbs a
+          // scheduling hiccup; a real failure fails twice.
+          retry: 1,
         },
       },
     ],
