@@ -6,19 +6,13 @@ import { type Stack, buildDashboard, startStack } from "./stack.ts";
 describe("the inbox in Chromium", () => {
   let stack: Stack;
   let browser: Browser;
-  let simUrl: string;
   const auth = () => ({ authorization: `Bearer ${stack.adminToken}`, "content-type": "application/json" });
-  const sim = async (path: string, body?: unknown) => {
-    const res = await fetch(`${simUrl}/_sim${path}`, body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    if (!res.ok) throw new Error(`sim ${path}: ${res.status} ${await res.text()}`);
-    return res.json() as Promise<unknown>;
-  };
+  const sim = (path: string, body?: unknown) => stack.sim(path, body);
 
   beforeAll(async () => {
     // The dashboard bundle must contain this build's inbox page.
     await buildDashboard();
     [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-    simUrl = stack.simUrl!;
   });
   afterAll(async () => {
     await browser?.close();

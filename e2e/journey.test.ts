@@ -13,20 +13,13 @@ const digits = () => `5511${9}${String(Math.floor(1e7 + Math.random() * 9e7))}`;
 describe("the whole journey in Chromium", () => {
   let stack: Stack;
   let browser: Browser;
-  let simUrl: string;
 
-  const sim = async <T>(path: string, body?: unknown): Promise<T> => {
-    const init = body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
-    const res = await fetch(`${simUrl}/_sim${path}`, init);
-    if (!res.ok) throw new Error(`sim ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
+  const sim = <T,>(path: string, body?: unknown) => stack.sim<T>(path, body);
 
   beforeAll(async () => {
     // The bundle must be this build's dashboard.
     await buildDashboard();
     [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-    simUrl = stack.simUrl!;
   });
   afterAll(async () => {
     await browser?.close();

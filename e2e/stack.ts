@@ -27,6 +27,8 @@ export function readDevVars(): Record<string, string> {
 export type Stack = {
   baseUrl: string;
   simUrl: string | null;
+  /** The simulator's control API: GET `/_sim<path>`, or POST with a JSON body. Throws on non-2xx. */
+  sim: <T = unknown>(path: string, body?: unknown) => Promise<T>;
   adminToken: string;
   persistDir: string;
   stop: () => Promise<void>;
@@ -185,7 +187,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const worker = start(path.join(BIN, "wrangler"), args, { SIMULATOR_API_KEY: "simulator-global-key" }, quiet, "worker");
     children.push(worker);
     await waitFor(`${baseUrl}/healthz`, worker, 90_000);
-    return { baseUrl, simUrl, adminToken, persistDir, stop };
+    const sim = async <T,>(path: string, body?: unknown): Promise<T> => {
+      if (!simUrl) throw new Error("this stack runs without the simulator");
+      const init = body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+      const res = await fetch(`${simUrl}/_sim${path}`, init);
+      if (!res.ok) throw new Error(`sim ${path}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as T;
+    };
+    return { baseUrl, simUrl, sim, adminToken, persistDir, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -8,11 +8,7 @@ type Send = { route: string; body: { text?: string; number?: string } };
 describe("interactive menus in Chromium", () => {
   let stack: Stack;
   let browser: Browser;
-  const sim = async (path: string, body?: unknown) => {
-    const res = await fetch(`${stack.simUrl}/_sim${path}`, body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    if (!res.ok) throw new Error(`sim ${path}: ${res.status} ${await res.text()}`);
-    return res.json() as Promise<unknown>;
-  };
+  const sim = (path: string, body?: unknown) => stack.sim(path, body);
   const sendsTo = async (instance: string, number: string) =>
     ((await sim(`/instances/${instance}/sends`)) as Send[]).filter((s) => s.route.includes("sendText") && s.body.number?.replace(/\D/g, "") === number).map((s) => s.body.text ?? "");
   const waitForSend = async (instance: string, number: string, match: RegExp) => {

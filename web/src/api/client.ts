@@ -12,12 +12,17 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
-  /** Field → message, from a validation_failed error's details. */
-  fieldErrors(): Record<string, string> {
+  /**
+   * Field → message, from a validation_failed error's details. With `topLevel`, a path such as
+   * "tags.3" or "llm_context.x" is reported under the field it starts with ("tags").
+   */
+  fieldErrors(opts: { topLevel?: boolean } = {}): Record<string, string> {
     const out: Record<string, string> = {};
     if (Array.isArray(this.details))
-      for (const d of this.details as { path?: string; message?: string }[])
-        if (d.path && d.message && !out[d.path]) out[d.path] = d.message;
+      for (const d of this.details as { path?: string; message?: string }[]) {
+        const key = opts.topLevel ? d.path?.split(".")[0] : d.path;
+        if (key && d.message && !out[key]) out[key] = d.message;
+      }
     return out;
   }
 }

@@ -21,15 +21,6 @@ const fromAgent = (a: AgentView): Draft => ({
   enabled: a.enabled,
 });
 
-/** "assigned_tags.2" → "assigned_tags": errors show under the field they start with. */
-function byField(err: ApiError): Errors {
-  const out: Errors = {};
-  for (const [path, msg] of Object.entries(err.fieldErrors())) {
-    const field = path.split(".")[0] ?? path;
-    if (!out[field]) out[field] = msg;
-  }
-  return out;
-}
 
 /** Create (id null) or edit an agent. */
 export function AgentForm({ id }: { id: string | null }) {
@@ -67,7 +58,7 @@ export function AgentForm({ id }: { id: string | null }) {
       route("/agents");
     } catch (err) {
       if (err instanceof ApiError) {
-        const fields = byField(err);
+        const fields = err.fieldErrors({ topLevel: true });
         setErrors(Object.keys(fields).length ? fields : { form: err.message });
       } else setErrors({ form: "Could not save the agent" });
     } finally {

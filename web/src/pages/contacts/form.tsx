@@ -8,15 +8,6 @@ import type { Contact } from "./types";
 
 type Errors = Record<string, string>;
 
-/** Validation paths like "tags.3" or "llm_context.x" belong under the field they start with. */
-function byField(err: ApiError): Errors {
-  const out: Errors = {};
-  for (const [path, msg] of Object.entries(err.fieldErrors())) {
-    const field = path.split(".")[0] ?? path;
-    if (!out[field]) out[field] = msg;
-  }
-  return out;
-}
 
 function existingId(err: ApiError): string | null {
   const d = err.details as { existing_id?: unknown } | undefined;
@@ -89,7 +80,7 @@ export function ContactForm({
       setDuplicate({ message: err.message, id: existingId(err) });
       setErrors({ whatsapp_number: "A contact with this number already exists" });
     } else if (err instanceof ApiError) {
-      const fields = byField(err);
+      const fields = err.fieldErrors({ topLevel: true });
       setErrors(Object.keys(fields).length ? fields : { form: err.message });
     } else setErrors({ form: fallback });
   };
