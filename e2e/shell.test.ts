@@ -27,7 +27,8 @@ describe("dashboard shell in Chromium", () => {
   it("refuses without signing in, rejects a wrong token, then signs in and shows the navigation", async () => {
     const page = await browser.newPage();
     await page.goto(`${stack.baseUrl}/contacts`);
-    await expect(page.getByRole("form", { name: "Sign in" }).isVisible()).resolves.toBe(true);
+    // The shell asks /api/session first, then shows the form: wait for it, do not sample.
+    await page.getByRole("form", { name: "Sign in" }).waitFor();
     expect(await page.getByRole("navigation", { name: "Main" }).count()).toBe(0);
 
     await page.getByLabel("Admin token").fill("not-the-token");
@@ -42,7 +43,7 @@ describe("dashboard shell in Chromium", () => {
       expect(await nav.getByRole("link", { name }).count()).toBe(1);
     // The realtime socket connects and the indicator says so.
     await page.locator('[data-testid="live-indicator"][data-status="live"]').waitFor({ timeout: 10_000 });
-    expect(await page.getByText("Evolution API").first().isVisible()).toBe(true);
+    await page.getByText("Evolution API").first().waitFor();
     await shot(page, "shell-02-signed-in");
 
     // The session cookie is HttpOnly: page scripts cannot read it.
