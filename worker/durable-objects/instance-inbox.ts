@@ -2,8 +2,11 @@
 // and our sends' acknowledgements, applied one at a time in the object's serial chain, each
 // delivery settled in webhook_events as processed / ignored (with why) / failed, or left
 // `received` while it waits for its message.
+import type { BatchItem } from "drizzle-orm/batch";
 import { getDb } from "../db/client";
 import { settleWebhookEventsStmt, settledWebhookEvents } from "../db/queries/webhook-events";
+import { heldExternalIds } from "../db/queries/message-events";
+import { answerableContactsQuery } from "../db/queries/campaign-followup";
 import { dbErrorMessage } from "../db/errors";
 import { type CachedContact, Changes, type InboxCtx } from "../services/inbox-context";
 import { type Outcome, type PreparedUpsert, ingestEcho, ingestUpsert, prepareUpsert } from "../services/inbox-ingest";
@@ -17,6 +20,9 @@ const GROUP = 16;
 /** A held event that never found its message is set aside after this long. */
 const HOLD_MAX_MS = 60 * 60 * 1000;
 
+/** See WaInstance.mirrorPlan(). */
+export type MirrorPlan = { stmts: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]; more: boolean; done: (results: unknown[]) => void };
+
 export type MessageDelivery = { eventId: string; event: string; data: unknown; at: number; repeat?: boolean; receivedAt?: number };
 export type MessageResult = "processed" | "ignored" | "deferred" | "failed";
 
@@ -26,11 +32,27 @@ export class InstanceInbox {
   constructor(
     private readonly env: Env,
     private readonly instance: () => Promise<{ id: string; name: string } | null>,
+    private readonly journal: {
+      /** The statements that copy new deliveries into D1 webhook_events, to run first in a write batch. */
+      plan: () => Promise<MirrorPlan | null>;
+      /** Copies them on their own: D1 then holds these deliveries (under D1's ids). */
+      prepare: (ds: MessageDelivery[]) => Promise<MessageDelivery[]>;
+    },
   ) {}
+
+  /**
+   * External ids that held receipts (messages.update / delete waiting for their message) may
+   * refer to — a superset, loaded from D1 when unknown and forgotten when a new one is held —
+   * so a new message looks for its early receipts only when there can be some.
+   */
+  private held: Set<string> | null = null;
 
   private async ctx(eventId = ""): Promise<InboxCtx | null> {
     const inst = await this.instance();
-    return inst ? { env: this.env, db: getDb(this.env.DB), instance: { id: inst.id, name: inst.name }, eventId, contacts: this.contacts, changes: new Changes() } : null;
+    if (!inst) return null;
+    const db = getDb(this.env.DB);
+    const held = (this.held ??= await heldExternalIds(db, inst.id));
+    return { env: this.env, db, instance: { id: inst.id, name: inst.name }, eventId, contacts: this.contacts, changes: new Changes(), mayBeHeld: (keyId) => held.has(keyId) };
   }
 
   private pending: { d: MessageDelivery; resolve: (r: MessageResult) => void }[] = [];
@@ -52,23 +74,50 @@ export class InstanceInbox {
       let n = 0;
       while (n < this.pending.length && n < GROUP && groupable(this.pending[n]!.d)) n++;
       const batch = this.pending.splice(0, Math.max(1, n));
-      const results = n > 1 ? await this.applyGroup(batch.map((b) => b.d)) : [await this.apply(batch[0]!.d)];
+      let results: MessageResult[];
+      try {
+        results = n > 0 ? await this.applyGroup(batch.map((b) => b.d)) : await this.applyEach(await this.journal.prepare(batch.map((b) => b.d)));
+      } catch (err) {
+        // Not copied to D1: the instance's alarm copies and applies them later.
+        console.error(JSON.stringify({ at: "inbox.prepare", events: batch.length, error: dbErrorMessage(err) || String(err) }));
+        results = batch.map(() => "failed");
+      }
       batch.forEach((b, i) => b.resolve(results[i] ?? "failed"));
     }
   }
 
+  private async applyEach(ds: MessageDelivery[]): Promise<MessageResult[]> {
+    const out: MessageResult[] = [];
+    for (const d of ds) out.push(await this.apply(d));
+    return out;
+  }
+
+  /**
+   * New messages.upsert deliveries (one or a burst) in one D1 round trip: their copy into
+   * webhook_events, every message with its conversation, their settlement, and which senders
+   * have a campaign send waiting for an answer.
+   */
   private async applyGroup(ds: MessageDelivery[]): Promise<MessageResult[]> {
     const base = await this.ctx();
-    if (!base) return Promise.all(ds.map((d) => this.apply(d)));
+    if (!base) return this.applyEach(await this.journal.prepare(ds));
     const changes = new Changes();
     const db = base.db;
     try {
+      const plan = await this.journal.plan();
       const preps: (PreparedUpsert | Outcome)[] = [];
-      for (const d of ds) preps.push(await prepareUpsert({ ...base, eventId: d.eventId, changes }, d.data, d.at));
-      const stmts = preps.flatMap((p) => ("stmts" in p ? p.stmts : []));
+      for (const d of ds) preps.push(await prepareUpsert({ ...base, eventId: d.eventId, changes }, d.data, d.at, true));
+      const prepared = ds.filter((_, i) => "stmts" in preps[i]!).map((d) => d.eventId);
+      const stmts: BatchItem<"sqlite">[] = [...(plan?.stmts ?? []), ...preps.flatMap((p) => ("stmts" in p ? p.stmts : []))];
+      // The group's deliveries are settled together, in the batch that stores their messages.
+      if (prepared.length) stmts.push(settleWebhookEventsStmt(db, prepared, "processed"));
+      // …and the same round trip tells which senders have a campaign send waiting for their answer.
+      const senders = [...new Set(preps.flatMap((p) => ("stmts" in p && p.inbound ? [p.contactId] : [])))];
+      if (senders.length) stmts.push(answerableContactsQuery(db, base.instance.id, senders));
       const [first, ...rest] = stmts;
       const results: unknown[] = first ? await db.batch([first, ...rest]) : [];
-      let k = 0;
+      if (senders.length) changes.answerable = new Set((results.at(-1) as { contactId: string }[]).map((r) => r.contactId));
+      plan?.done(results.slice(0, plan.stmts.length));
+      let k = plan?.stmts.length ?? 0;
       const outcomes: Outcome[] = [];
       for (const p of preps) {
         if (!("stmts" in p)) outcomes.push(p);
@@ -77,17 +126,16 @@ export class InstanceInbox {
           k += p.stmts.length;
         }
       }
-      const unsettled = outcomes.map((o, i) => ({ o, id: ds[i]!.eventId })).filter(({ o }) => !o.settled);
-      for (const { o, id } of unsettled) await settleWebhookEventsStmt(db, [id], o.status === "processed" ? "processed" : "ignored", o.reason ?? null);
+      // What was not stored (a duplicate message, nothing displayable) is settled as ignored, with why.
+      const ignored = outcomes.map((o, i) => ({ o, id: ds[i]!.eventId })).filter(({ o }) => o.status !== "processed");
+      for (const { o, id } of ignored) await settleWebhookEventsStmt(db, [id], "ignored", o.reason ?? null);
       void changes.publish(this.env);
       return outcomes.map((o) => (o.status === "processed" ? "processed" : "ignored"));
     } catch (err) {
-      // The batch is atomic: nothing of it was written. Apply each on its own (idempotent).
+      // The batch is atomic: nothing of it was written. Copy, then apply each on its own (idempotent).
       this.contacts.clear();
       console.warn(JSON.stringify({ at: "inbox.group", events: ds.length, error: dbErrorMessage(err) }));
-      const out: MessageResult[] = [];
-      for (const d of ds) out.push(await this.apply(d));
-      return out;
+      return this.applyEach(await this.journal.prepare(ds));
     }
   }
 
@@ -119,6 +167,7 @@ export class InstanceInbox {
     // Dashboards and follow-ups are told without holding up the next event of this instance.
     const announce = () => void ctx.changes.publish(this.env);
     if (outcome.status === "held") {
+      this.held = null; // a new held receipt: reload the set before the next message
       announce();
       if (d.receivedAt === undefined || Date.now() - d.receivedAt < HOLD_MAX_MS) return "deferred";
       [status, reason] = ["ignored", `its message never arrived (${reason ?? "held"})`];

@@ -1,14 +1,15 @@
 import { DurableObject } from "cloudflare:workers";
 import { getDb } from "../db/client";
 import { type InstancePatch, type InstanceRow, getInstance, updateInstanceStmt } from "../db/queries/instances";
-import { pendingWebhookEvents, settleWebhookEventsStmt, settledWebhookEvents } from "../db/queries/webhook-events";
+import { mirrorWebhookEventsStmts, pendingWebhookEvents, settleWebhookEventsStmt, settledWebhookEvents } from "../db/queries/webhook-events";
 import { toInstanceView } from "../routes/instances/instances.view";
 import { INSTANCE_EVENTS, instanceChange } from "../services/instance-state";
 import { publish } from "../services/realtime";
 import type { InstanceView } from "../shared/instances";
 import { PING, PONG, type ServerEvent } from "../shared/ws-events";
 import { closeQuietly, reciprocateClose, sendToAll } from "./sockets";
-import { InstanceInbox, MESSAGE_EVENTS } from "./instance-inbox";
+import { InstanceInbox, MESSAGE_EVENTS, type MirrorPlan } from "./instance-inbox";
+import { WebhookJournal } from "./webhook-journal";
 
 /** One delivery handed over by the webhook route after it was recorded. */
 export type Delivery = {
@@ -25,8 +26,21 @@ export type Delivery = {
 
 export type IngestResult = "processed" | "ignored" | "deferred" | "failed";
 
+/** A delivery the webhook route authenticated and validated, for accept(). */
+export type Accepted = {
+  event: string;
+  dedupeKey: string;
+  /** The envelope as kept: media bytes stripped, credentials masked. */
+  payload: string;
+  data: unknown;
+  /** Evolution's date_time, when it sent one. */
+  eventTime: number | null;
+};
+
 const REPLAY_DELAY_MS = 30_000;
 const BATCH = 90;
+/** Journal rows copied to D1 per round trip. */
+const MIRROR_BATCH = 96;
 const REPLAY_BATCH = 50;
 /** Held message events (waiting for their message) are looked at again this often. */
 const HELD_RECHECK_MS = 60_000;
@@ -43,11 +57,102 @@ export class WaInstance extends DurableObject<Env> {
   // wrote is current; API changes come through refresh(), which reloads it.
   private row: InstanceRow | null | undefined;
   private readonly inbox: InstanceInbox;
+  private readonly journal: WebhookJournal;
+  /** Accepted deliveries not yet applied (the alarm leaves them to the running pipeline). */
+  private readonly inFlight = new Set<string>();
+  /** Journal ids whose key D1 knew under another id (noted when copied, used once). */
+  private readonly remap = new Map<string, { id: string; settled: boolean }>();
+  private alarmArmed = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
-    this.inbox = new InstanceInbox(env, () => this.current());
+    this.journal = new WebhookJournal(ctx.storage.sql);
+    this.inbox = new InstanceInbox(env, () => this.current(), {
+      plan: async () => {
+        const plan = await this.mirrorPlan();
+        if (!plan?.more) return plan;
+        await this.mirror(); // a long backlog: copy it all first, so the batch's own rows are in D1
+        return null;
+      },
+      prepare: (ds) => this.prepare(ds),
+    });
+  }
+
+  /**
+   * The webhook route's hand-over: records the delivery in this object's storage (durable
+   * before the route answers 2xx) and applies it after answering. A repeat of a delivery D1
+   * already has is applied again only if it was not settled (failed earlier); a repeat of one
+   * still queued here is just counted.
+   */
+  async accept(a: Accepted): Promise<{ id: string; duplicate: boolean }> {
+    const rec = this.journal.record(a.event, a.dedupeKey, a.payload);
+    const duplicate = rec.deliveries > 1;
+    if (!duplicate || rec.wasMirrored) {
+      const eventId = rec.id;
+      this.inFlight.add(eventId);
+      void this.ingest({ eventId, event: a.event, data: a.data, at: a.eventTime ?? rec.receivedAt, repeat: duplicate })
+        .catch((err: unknown) => console.error(JSON.stringify({ at: "instance.accept", eventId, error: String(err) })))
+        .finally(() => this.inFlight.delete(eventId));
+    } else {
+      // Counted while its first delivery waits: D1 gets the new count with the next copy.
+      void this.serial(() => this.mirror()).catch(() => undefined);
+    }
+    // Whatever happens to this object now, the alarm finds the delivery and applies it.
+    if (!this.alarmArmed) {
+      this.alarmArmed = true;
+      await this.scheduleReplay();
+    }
+    return { id: rec.id, duplicate };
+  }
+
+  /**
+   * The statements that copy the journal's new rows into D1 webhook_events (to run alone, or
+   * first in the batch that applies them), and what to note once they ran. Null: nothing new.
+   */
+  private async mirrorPlan(): Promise<MirrorPlan | null> {
+    const rows = this.journal.unmirrored(MIRROR_BATCH);
+    if (!rows.length) return null;
+    const row = await this.current();
+    const instance = { id: this.ctx.id.name ?? row?.id ?? "", name: row?.name ?? "(deleted)" };
+    const [first, ...rest] = mirrorWebhookEventsStmts(this.db, instance, rows);
+    return {
+      stmts: [first!, ...rest],
+      more: rows.length === MIRROR_BATCH,
+      done: (results) => {
+        const byKey = new Map((results as { id: string; dedupeKey: string; status: string }[][]).flat().map((r) => [r.dedupeKey, r]));
+        if (this.remap.size > 1000) this.remap.clear();
+        this.journal.markMirrored(
+          rows.map((r) => {
+            const d1 = byKey.get(r.dedupeKey);
+            if (d1 && d1.id !== r.id) this.remap.set(r.id, { id: d1.id, settled: ["processed", "ignored", "rejected"].includes(d1.status) });
+            return { dedupeKey: r.dedupeKey, deliveries: r.deliveries, id: d1?.id ?? r.id };
+          }),
+        );
+      },
+    };
+  }
+
+  /** Copies every new journal row into D1 webhook_events. */
+  private async mirror(): Promise<void> {
+    for (;;) {
+      const plan = await this.mirrorPlan();
+      if (!plan) return;
+      plan.done(await this.db.batch(plan.stmts));
+      if (!plan.more) return;
+    }
+  }
+
+  /** Before a batch is applied: D1 has its deliveries, under D1's ids. */
+  private async prepare<D extends { eventId: string; repeat?: boolean }>(ds: D[]): Promise<D[]> {
+    await this.mirror();
+    if (!this.remap.size) return ds;
+    return ds.map((d) => {
+      const m = this.remap.get(d.eventId);
+      if (!m) return d;
+      this.remap.delete(d.eventId);
+      return { ...d, eventId: m.id, repeat: d.repeat || m.settled };
+    });
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -87,9 +192,11 @@ export class WaInstance extends DurableObject<Env> {
     }
   }
 
-  private async applyBatch(ds: Delivery[]): Promise<IngestResult[]> {
+  private async applyBatch(batch: Delivery[]): Promise<IngestResult[]> {
     const db = this.db;
+    let ds = batch;
     try {
+      ds = await this.prepare(batch);
       // A duplicate that raced its first delivery finds it already applied: nothing to do.
       const repeats = ds.filter((d) => d.repeat).map((d) => d.eventId);
       const settled = new Set(repeats.length ? await settledWebhookEvents(db, repeats) : []);
@@ -207,16 +314,27 @@ export class WaInstance extends DurableObject<Env> {
     if (current === null) await this.ctx.storage.setAlarm(Date.now() + delayMs);
   }
 
-  /** Replays this instance's failed deliveries (processing is idempotent). */
+  /**
+   * Copies what the journal holds to D1, then replays this instance's deliveries that are not
+   * applied (lost with an evicted object, failed, or held for their message) — processing is
+   * idempotent. A failure here throws, and the runtime retries the alarm.
+   */
   override async alarm(): Promise<void> {
+    this.alarmArmed = false;
     const id = this.ctx.id.name;
     if (!id) return;
+    this.journal.prune();
+    await this.serial(() => this.mirror());
     const events = [...INSTANCE_EVENTS, ...MESSAGE_EVENTS];
-    const rows = await pendingWebhookEvents(this.db, id, REPLAY_BATCH, events);
-    for (const r of rows) {
+    const pending = await pendingWebhookEvents(this.db, id, REPLAY_BATCH, events);
+    let settled = 0;
+    for (const r of pending.filter((p) => !this.inFlight.has(p.id))) {
       const env = JSON.parse(r.payload) as { data?: unknown; date_time?: string };
       const t = env.date_time ? Date.parse(env.date_time) : Number.NaN;
-      await this.ingest({ eventId: r.id, event: r.event, data: env.data ?? null, at: Number.isFinite(t) ? t : r.receivedAt, receivedAt: r.receivedAt });
+      const result = await this.ingest({ eventId: r.id, event: r.event, data: env.data ?? null, at: Number.isFinite(t) ? t : r.receivedAt, receivedAt: r.receivedAt });
+      if (result === "processed" || result === "ignored") settled++;
     }
+    // A full page that moved means more may wait (a backlog left by an evicted object): soon again.
+    if (pending.length === REPLAY_BATCH && settled > 0) await this.ctx.storage.setAlarm(Date.now() + 1000);
   }
 }

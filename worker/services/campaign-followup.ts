@@ -34,12 +34,15 @@ export async function onCampaignReceipt(env: Env, instanceId: string, keyId: str
   }
 }
 
-/** An inbound message from a contact: opt-out keywords, `replied`, and the responding agent. */
-export async function onContactReply(env: Env, instanceId: string, contactId: string, text: string): Promise<{ optedOut: boolean }> {
+/**
+ * An inbound message from a contact: opt-out keywords, `replied`, and the responding agent.
+ * `mayBeAnswering` false: the caller already knows no campaign send waits for this contact's answer.
+ */
+export async function onContactReply(env: Env, instanceId: string, contactId: string, text: string, mayBeAnswering = true): Promise<{ optedOut: boolean }> {
   const db = getDb(env.DB);
   try {
     if (isOptOut(text, env.OPT_OUT_KEYWORDS)) {
-      await markAnswered(env, instanceId, contactId);
+      if (mayBeAnswering) await markAnswered(env, instanceId, contactId);
       if (await optOut(db, contactId)) {
         await skipEverywhere(env, contactId);
         await confirmOptOut(env, instanceId, contactId);
@@ -47,7 +50,7 @@ export async function onContactReply(env: Env, instanceId: string, contactId: st
       }
       return { optedOut: true };
     }
-    await markAnswered(env, instanceId, contactId);
+    if (mayBeAnswering) await markAnswered(env, instanceId, contactId);
   } catch (err) {
     logged("campaign.reply")(err);
   }

@@ -9,8 +9,8 @@ import { type InboundRef, onInboundMessage } from "./agent-hooks";
 import { onContactReply } from "./campaign-followup";
 import { runMenus } from "./menu-runtime";
 
-export async function onContactMessage(env: Env, ref: InboundRef & { text: string | null }): Promise<void> {
-  const { optedOut } = await onContactReply(env, ref.instanceId, ref.contactId, ref.text ?? "");
+export async function onContactMessage(env: Env, ref: InboundRef & { text: string | null; mayBeAnswering?: boolean }): Promise<void> {
+  const { optedOut } = await onContactReply(env, ref.instanceId, ref.contactId, ref.text ?? "", ref.mayBeAnswering ?? true);
   if (optedOut) return;
   if (ref.text) {
     try {

@@ -20,6 +20,8 @@ export type InboxCtx = {
   eventId: string;
   contacts: Map<string, CachedContact>;
   changes: Changes;
+  /** False when no held receipt can refer to this external id (absent: look). */
+  mayBeHeld?: (externalId: string) => boolean;
 };
 
 export class Changes {
@@ -27,6 +29,11 @@ export class Changes {
   readonly conversations = new Set<string>();
   readonly contacts = new Set<string>();
   tags = false;
+  /**
+   * Contacts with a campaign send waiting for an answer, when the write batch looked (a group of
+   * inbound messages): the others' replies skip the campaign lookup.
+   */
+  answerable?: Set<string>;
   /** Follow-up work (agent hooks) run after the event is settled, off the serial chain. */
   readonly after: (() => Promise<void>)[] = [];
 

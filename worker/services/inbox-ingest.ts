@@ -82,23 +82,24 @@ async function storeNew(ctx: InboxCtx, p: Parsed, data: Obj, contact: { id: stri
   return prepared.finish(await ctx.db.batch([first, ...rest]));
 }
 
-export type PreparedUpsert = { stmts: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]; finish: (results: unknown[]) => Promise<Outcome> };
+export type PreparedUpsert = { stmts: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]; contactId: string; inbound: boolean; finish: (results: unknown[]) => Promise<Outcome> };
 
 /**
  * Prepares a parsed messages.upsert for a shared write batch (the Durable Object groups a burst
- * of deliveries into one round trip). Null when the item is ignored (outcome returned instead).
+ * of deliveries into one round trip, and settles the whole group in one statement: `grouped`).
+ * The outcome instead when the item is ignored.
  */
-export async function prepareUpsert(ctx: InboxCtx, item: unknown, at: number): Promise<PreparedUpsert | Outcome> {
+export async function prepareUpsert(ctx: InboxCtx, item: unknown, at: number, grouped = false): Promise<PreparedUpsert | Outcome> {
   const p = parseItem(item);
   if (!("content" in p)) return p;
   const data = item as Obj;
   const contact = await resolveContact(ctx, p.digits, pushNameOf(data, p.fromMe));
-  return prepareNew(ctx, p, data, contact, at, p.fromMe ? "phone" : "contact");
+  return prepareNew(ctx, p, data, contact, at, p.fromMe ? "phone" : "contact", grouped);
 }
 
 type Row = { id: string; conversationId?: string };
 
-function prepareNew(ctx: InboxCtx, p: Parsed, data: Obj, contact: { id: string; name: string | null }, at: number, sender: MessageRow["sender"]): PreparedUpsert {
+function prepareNew(ctx: InboxCtx, p: Parsed, data: Obj, contact: { id: string; name: string | null }, at: number, sender: MessageRow["sender"], grouped = false): PreparedUpsert {
   const db = ctx.db;
   const id = newId("message");
   const ts = timestampMs(data.messageTimestamp, at);
@@ -107,8 +108,9 @@ function prepareNew(ctx: InboxCtx, p: Parsed, data: Obj, contact: { id: string; 
   // One round trip: find-or-create the active conversation (the insert is a no-op when one
   // exists; the partial unique index decides races), INSERT OR IGNORE the message into it,
   // move the conversation forward only if the message is new, settle the delivery, and look
-  // for receipts that arrived before the message.
+  // for receipts that arrived before the message (when any may have: ctx.mayBeHeld).
   const active = activeConversationIdSql(ctx.instance.id, contact.id);
+  const lookForHeld = ctx.mayBeHeld?.(p.key.id) ?? true;
   const stmts: PreparedUpsert["stmts"] = [
     insertConversationStmt(db, { id: newId("conversation"), instanceId: ctx.instance.id, instanceName: ctx.instance.name, contactId: contact.id, contactName: contact.name }),
     insertMessageStmt(db, {
@@ -128,12 +130,12 @@ function prepareNew(ctx: InboxCtx, p: Parsed, data: Obj, contact: { id: string; 
       raw: stripMedia(data),
     }),
     touchConversationStmt(db, active, { preview: previewOf(c), at: ts, inbound, onlyIfMessage: id }),
-    settleWebhookEventsStmt(db, [ctx.eventId], "processed"),
-    heldEventsQuery(db, ctx.instance.id, p.key.id, "messages.update"),
-    heldEventsQuery(db, ctx.instance.id, p.key.id, "messages.delete"),
+    ...(grouped ? [] : [settleWebhookEventsStmt(db, [ctx.eventId], "processed")]),
+    ...(lookForHeld ? [heldEventsQuery(db, ctx.instance.id, p.key.id, "messages.update"), heldEventsQuery(db, ctx.instance.id, p.key.id, "messages.delete")] : []),
   ];
   const finish = async (results: unknown[]): Promise<Outcome> => {
-    const [createdConv, inserted, , , updates, deletes] = results as [Row[], Row[], unknown, unknown, HeldRow[], HeldRow[]];
+    const [createdConv, inserted] = results as [Row[], Row[]];
+    const [updates, deletes] = lookForHeld ? (results.slice(grouped ? 3 : 4) as [HeldRow[], HeldRow[]]) : [[], []];
     const conv = inserted[0]?.conversationId;
     if (createdConv[0]) ctx.changes.conversations.add(createdConv[0].id);
     if (!conv) return { status: "ignored", reason: "duplicate message (already stored)" };
@@ -142,12 +144,19 @@ function prepareNew(ctx: InboxCtx, p: Parsed, data: Obj, contact: { id: string; 
     // client) pauses the agent. Run after the event is settled, outside the serial chain.
     ctx.changes.after.push(() =>
       inbound
-        ? onContactMessage(ctx.env, { instanceId: ctx.instance.id, conversationId: conv, contactId: contact.id, messageId: id, text: c.type === "text" ? c.text : null })
+        ? onContactMessage(ctx.env, {
+            instanceId: ctx.instance.id,
+            conversationId: conv,
+            contactId: contact.id,
+            messageId: id,
+            text: c.type === "text" ? c.text : null,
+            mayBeAnswering: ctx.changes.answerable?.has(contact.id) ?? true,
+          })
         : onHumanMessage(ctx.env, conv),
     );
     if (c.media) await ctx.env.MEDIA_QUEUE.send({ messageId: id });
     if (updates.length || deletes.length) await applyHeld(ctx, p.key.id, { updates, deletes, echoes: [] });
-    return { status: "processed", settled: true };
+    return { status: "processed", settled: !grouped };
   };
-  return { stmts, finish };
+  return { stmts, contactId: contact.id, inbound, finish };
 }

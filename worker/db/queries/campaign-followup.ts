@@ -23,6 +23,14 @@ export async function advanceByMessage(db: Db, instanceId: string, externalId: s
   return rows.map((x) => x.campaignId);
 }
 
+/** Which of these contacts have a campaign send on this instance not answered yet (for a batch). */
+export function answerableContactsQuery(db: Db, instanceId: string, contactIds: string[]) {
+  return db
+    .selectDistinct({ contactId: r.contactId })
+    .from(r)
+    .where(and(inArray(r.contactId, contactIds), inArray(r.status, BEFORE.replied), onInstance(instanceId)));
+}
+
 /** The contact's latest campaign send on this instance that is not answered yet. */
 export async function latestAnswerable(db: Db, instanceId: string, contactId: string) {
   return db

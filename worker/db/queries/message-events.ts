@@ -2,7 +2,7 @@
 // send.message echo that arrived before the message is left `received`; when the message gets
 // its external id these are found by dedupe-key range (`<event>:<key.id>:<status>`) on the
 // (instance_id, dedupe_key) unique index and applied.
-import { and, eq, gte, lt } from "drizzle-orm";
+import { and, eq, gte, inArray, lt } from "drizzle-orm";
 import type { Db } from "../client";
 import { webhookEvents } from "../schema";
 
@@ -26,4 +26,17 @@ export async function heldEvents(db: Db, instanceId: string, externalId: string)
     heldEventsQuery(db, instanceId, externalId, "send.message"),
   ]);
   return { updates, deletes, echoes };
+}
+
+/** The external ids of this instance's unapplied receipts (updates and deletes), from their dedupe keys. */
+export async function heldExternalIds(db: Db, instanceId: string): Promise<Set<string>> {
+  const ranges = (["messages.update", "messages.delete"] as const).map((event) =>
+    db
+      .select({ key: webhookEvents.dedupeKey })
+      .from(webhookEvents)
+      .where(and(eq(webhookEvents.instanceId, instanceId), gte(webhookEvents.dedupeKey, `${event}:`), lt(webhookEvents.dedupeKey, `${event};`), inArray(webhookEvents.status, ["received", "failed"]))),
+  );
+  const [updates, deletes] = await db.batch([ranges[0]!, ranges[1]!]);
+  // `<event>:<key.id>:<status>`: key ids never hold ':'.
+  return new Set([...updates, ...deletes].map((r) => r.key.split(":")[1] ?? ""));
 }

@@ -26,6 +26,34 @@ export async function recordWebhookEvent(
   return saved!;
 }
 
+/** Rows per mirror statement: one bound parameter per column (11), under D1's 100 per statement. */
+const MIRROR_ROWS = 9;
+
+/**
+ * Copies an instance's journal rows (see durable-objects/webhook-journal.ts) into
+ * webhook_events, several rows per statement. A key D1 already has keeps its row and takes the
+ * higher delivery count; each statement returns the D1 id and status for every key.
+ */
+export function mirrorWebhookEventsStmts(
+  db: Db,
+  instance: { id: string; name: string },
+  rows: Pick<WebhookEventRow, "id" | "event" | "dedupeKey" | "payload" | "receivedAt" | "deliveries">[],
+) {
+  const stmts = [];
+  for (let i = 0; i < rows.length; i += MIRROR_ROWS)
+    stmts.push(
+      db
+        .insert(webhookEvents)
+        .values(rows.slice(i, i + MIRROR_ROWS).map((r) => ({ ...r, instanceId: instance.id, instanceName: instance.name })))
+        .onConflictDoUpdate({
+          target: [webhookEvents.instanceId, webhookEvents.dedupeKey],
+          set: { deliveries: sql`max(${webhookEvents.deliveries}, excluded.deliveries)` },
+        })
+        .returning({ id: webhookEvents.id, dedupeKey: webhookEvents.dedupeKey, status: webhookEvents.status }),
+    );
+  return stmts;
+}
+
 /** The statement that settles deliveries; put in a db.batch with the change they made. */
 export function settleWebhookEventsStmt(db: Db, ids: string[], status: WebhookEventStatus, error: string | null = null) {
   return db

@@ -1,7 +1,7 @@
 // POST /webhooks/:instance_id (and /webhooks/:instance_id/<event-suffix> for byEvents mode):
-// authenticate → validate → record → hand to the instance's Durable Object → 2xx. The slow part
-// (applying the event) runs after the answer, so Evolution's 30 s timeout never triggers a
-// duplicate (EVOLUTION.md §3.5, §5.1).
+// authenticate → validate → record in the instance's Durable Object → 2xx. The slow part
+// (applying the event) runs there after the answer, so Evolution's 30 s timeout never triggers
+// a duplicate (EVOLUTION.md §3.5, §5.1). Rejected deliveries are recorded in D1 here.
 import { Hono } from "hono";
 import type { AppEnv } from "../../env";
 import { ApiError, errorBody } from "../../errors";
@@ -61,24 +61,16 @@ async function handle(c: import("hono").Context<AppEnv>) {
   // The log line the product owner asked for.
   console.log(`webhook received !!! ${instance.id}, ${instance.name}, ${stored}`);
 
-  const row = await recordWebhookEvent(db, {
-    id: newId("webhookEvent"),
-    instanceId: instance.id,
-    instanceName: instance.name,
+  // Recorded in the instance's Durable Object (its own storage, no D1 round trip on the
+  // acknowledgement path), which copies it into webhook_events before applying it.
+  const accepted = await c.env.WA_INSTANCE.getByName(instance.id).accept({
     event,
     dedupeKey: await dedupeKeyFor(parsed.value, raw),
     payload: stored.slice(0, MAX_STORED_PAYLOAD),
+    data: envelope.data ?? null,
+    eventTime,
   });
-  const duplicate = row.deliveries > 1 && row.status !== "received" && row.status !== "failed";
-  if (!duplicate) {
-    const stub = c.env.WA_INSTANCE.getByName(instance.id);
-    c.executionCtx.waitUntil(
-      stub.ingest({ eventId: row.id, event, data: envelope.data ?? null, at: eventTime ?? row.receivedAt, repeat: row.deliveries > 1 }).catch((err: unknown) =>
-        console.error(JSON.stringify({ at: "webhook.handoff", eventId: row.id, error: String(err) })),
-      ),
-    );
-  }
-  return c.json({ ok: true, id: row.id, duplicate: row.deliveries > 1 });
+  return c.json({ ok: true, id: accepted.id, duplicate: accepted.duplicate });
 }
 
 export const webhookRoutes = new Hono<AppEnv>()

@@ -2,6 +2,7 @@
 // processed later by POST /api/webhook-events/replay — exactly once, however often it is
 // replayed or redelivered. GET /api/webhook-events lists what is waiting.
 import { env } from "cloudflare:workers";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { upsert, keyId, phone, messagesByExternal } from "../inbox/fixtures";
 import { api, deliver, envelope, eventually, jsonOf, seedInstance } from "../helpers";
@@ -18,12 +19,15 @@ const replay = async (json: unknown) => {
   return jsonOf<Report>(res);
 };
 
-/** D1 refuses every batch while `on` — the instance's DO writes each message in one batch. */
-function breakD1Batches() {
+/**
+ * While `on`, D1 refuses the batches that match — by default those that store a message (the
+ * instance's DO writes each message in one batch); `() => true` is a whole D1 outage.
+ */
+function breakD1Batches(match: (sql: string) => boolean = (sql) => /insert into "messages"/i.test(sql)) {
   const real = env.DB.batch.bind(env.DB);
   let on = true;
   vi.spyOn(env.DB, "batch").mockImplementation(async (stmts) => {
-    if (on) throw new Error("D1_ERROR: simulated storage outage");
+    if (on && stmts.some((s) => match((s as unknown as { statement: string }).statement))) throw new Error("D1_ERROR: simulated storage outage");
     return real(stmts);
   });
   return () => (on = false);
@@ -71,6 +75,36 @@ describe("a webhook delivery whose processing throws", () => {
     expect(await messagesByExternal(inst.id, id)).toHaveLength(1);
     const conv = await env.DB.prepare("SELECT unread_count FROM conversations WHERE id = ?").bind(stored[0]!.conversation_id).first<{ unread_count: number }>();
     expect(conv?.unread_count).toBe(1);
+  });
+
+  it("with D1 down the delivery is still acknowledged (kept in the instance's journal) and applied once D1 is back", { timeout: 20_000 }, async () => {
+    const inst = await seedInstance({ status: "open" });
+    const from = phone();
+    const id = keyId();
+    const heal = breakD1Batches(() => true);
+    const body = envelope(inst.name, "messages.upsert", upsert({ from, id, pushName: "Rui Outage", message: { conversation: "Alguém aí?" } }));
+    const res = await deliver(inst, body);
+    expect(res.status).toBe(200);
+    const { id: eventId } = await jsonOf<{ id: string }>(res);
+    // A retry while D1 is down is counted, not applied twice.
+    expect(await jsonOf<{ duplicate: boolean; id: string }>(await deliver(inst, body))).toEqual({ ok: true, id: eventId, duplicate: true });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await eventRow(eventId)).toBeNull();
+    expect(await messagesByExternal(inst.id, id)).toHaveLength(0);
+
+    heal();
+    // The instance's alarm (armed when the delivery was accepted) copies the journal to D1 and applies it.
+    const stub = env.WA_INSTANCE.getByName(inst.id);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const stored = await eventually(async () => {
+      const rows = await messagesByExternal(inst.id, id);
+      return rows.length ? rows : null;
+    });
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ content: "Alguém aí?", sender: "contact" });
+    expect(await eventRow(eventId)).toMatchObject({ status: "processed" });
+    const deliveries = await env.DB.prepare("SELECT deliveries FROM webhook_events WHERE id = ?").bind(eventId).first<{ deliveries: number }>();
+    expect(deliveries?.deliveries).toBe(2);
   });
 
   it("a delivery recorded but never handed over (`received`) is applied by a replay across instances", async () => {

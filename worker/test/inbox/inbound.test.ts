@@ -41,6 +41,23 @@ describe("inbound messages.upsert", () => {
     expect((await eventRow(inst.id, `messages.upsert:${body.key.id}`))?.deliveries).toBe(10);
   });
 
+  it("a concurrent burst (60 messages from 12 contacts, 6 sent twice) is recorded and stored exactly once each", async () => {
+    const inst = await seedInstance({ status: "open" });
+    const senders = Array.from({ length: 12 }, () => phone());
+    const bodies = Array.from({ length: 60 }, (_, i) => upsert({ from: senders[i % 12], ts: 1763901000 + i, message: { conversation: `burst ${i}` } }));
+    const results = await Promise.all([...bodies, ...bodies.slice(0, 6)].map((b) => send(inst, "messages.upsert", b)));
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    const events = await eventually(async () => {
+      const { results: rows } = await env.DB.prepare("SELECT status, deliveries FROM webhook_events WHERE instance_id = ?").bind(inst.id).all<{ status: string; deliveries: number }>();
+      return rows.length === 60 && rows.every((r) => r.status === "processed") && rows.filter((r) => r.deliveries === 2).length === 6 ? rows : null;
+    });
+    expect(events.reduce((n, e) => n + e.deliveries, 0)).toBe(66);
+    const stored = await env.DB.prepare("SELECT count(*) AS n, count(DISTINCT conversation_id) AS convs FROM messages WHERE instance_id = ?").bind(inst.id).first<{ n: number; convs: number }>();
+    expect(stored).toEqual({ n: 60, convs: 12 });
+    const unread = await env.DB.prepare("SELECT sum(unread_count) AS n FROM conversations WHERE instance_id = ?").bind(inst.id).first<{ n: number }>();
+    expect(unread?.n).toBe(60);
+  });
+
   it.each(KINDS)("stores a $name message as $type", async (kind) => {
     const inst = await seedInstance({ status: "open" });
     const id = keyId();
