@@ -187,7 +187,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const args = ["dev", "-c", localConfig(), "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistDir];
     args.push("--show-interactive-dev-session=false", "--inspector-port", String(await freePort()));
     for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
-    const worker = start(path.join(BIN, "wrangler"), args, { SIMULATOR_API_KEY: "simulator-global-key" }, quiet, "worker");
+    // wrangler's local trace recorder (its "local explorer" observability: every span and log
+    // line stored in a local database, a cost production does not have) stays off unless asked for.
+    const worker = start(path.join(BIN, "wrangler"), args, { SIMULATOR_API_KEY: "simulator-global-key", X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? "false" }, quiet, "worker");
     children.push(worker);
     await waitFor(`${baseUrl}/healthz`, worker, 90_000);
     const sim = async <T,>(path: string, body?: unknown): Promise<T> => {
