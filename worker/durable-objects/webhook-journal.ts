@@ -29,14 +29,21 @@ export class WebhookJournal {
    * to D1 again with its new count); `wasMirrored` tells whether D1 already had that row.
    */
   record(event: string, dedupeKey: string, payload: string, now = Date.now()): Recorded {
+    // The usual case, a new delivery, is one statement.
+    const id = newId("webhookEvent");
+    const cursor = this.sql.exec(
+      "INSERT INTO webhook_journal (dedupe_key, id, event, payload, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+      dedupeKey,
+      id,
+      event,
+      payload,
+      now,
+    );
+    cursor.toArray(); // run it to the end: rowsWritten is final
+    if (cursor.rowsWritten > 0) return { id, deliveries: 1, wasMirrored: false, receivedAt: now };
     const prev = this.sql
       .exec<{ id: string; deliveries: number; mirrored: number; received_at: number }>("SELECT id, deliveries, mirrored, received_at FROM webhook_journal WHERE dedupe_key = ?", dedupeKey)
-      .toArray()[0];
-    if (!prev) {
-      const id = newId("webhookEvent");
-      this.sql.exec("INSERT INTO webhook_journal (dedupe_key, id, event, payload, received_at) VALUES (?, ?, ?, ?, ?)", dedupeKey, id, event, payload, now);
-      return { id, deliveries: 1, wasMirrored: false, receivedAt: now };
-    }
+      .one();
     this.sql.exec("UPDATE webhook_journal SET deliveries = deliveries + 1, mirrored = 0 WHERE dedupe_key = ?", dedupeKey);
     return { id: prev.id, deliveries: prev.deliveries + 1, wasMirrored: prev.mirrored === 1, receivedAt: prev.received_at };
   }
