@@ -10,6 +10,7 @@ import { PING, PONG, type ServerEvent } from "../shared/ws-events";
 import { closeQuietly, reciprocateClose, sendToAll } from "./sockets";
 import { InstanceInbox, MESSAGE_EVENTS, type MirrorPlan } from "./instance-inbox";
 import { WebhookJournal } from "./webhook-journal";
+import { RateWindow } from "../lib/rate-window";
 
 /** One delivery handed over by the webhook route after it was recorded. */
 export type Delivery = {
@@ -37,6 +38,9 @@ export type Accepted = {
   eventTime: number | null;
 };
 
+/** Deliveries accepted per instance: generous (Evolution bursts on history sync) but bounded. */
+export const WEBHOOK_RATE = { limit: 10_000, periodMs: 10_000 };
+
 const REPLAY_DELAY_MS = 30_000;
 const BATCH = 90;
 /** Journal rows copied to D1 per round trip. */
@@ -63,6 +67,8 @@ export class WaInstance extends DurableObject<Env> {
   /** Journal ids whose key D1 knew under another id (noted when copied, used once). */
   private readonly remap = new Map<string, { id: string; settled: boolean }>();
   private alarmArmed = false;
+  /** Every delivery of this instance comes through accept(): the limit is exact, with no extra hop. */
+  private readonly rate = new RateWindow(WEBHOOK_RATE.limit, WEBHOOK_RATE.periodMs);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -83,9 +89,11 @@ export class WaInstance extends DurableObject<Env> {
    * The webhook route's hand-over: records the delivery in this object's storage (durable
    * before the route answers 2xx) and applies it after answering. A repeat of a delivery D1
    * already has is applied again only if it was not settled (failed earlier); a repeat of one
-   * still queued here is just counted.
+   * still queued here is just counted. Over WEBHOOK_RATE nothing is recorded (the route
+   * answers 429 and Evolution retries).
    */
-  async accept(a: Accepted): Promise<{ id: string; duplicate: boolean }> {
+  async accept(a: Accepted): Promise<{ id: string; duplicate: boolean } | { limited: true }> {
+    if (!this.rate.take()) return { limited: true };
     const rec = this.journal.record(a.event, a.dedupeKey, a.payload);
     const duplicate = rec.deliveries > 1;
     if (!duplicate || rec.wasMirrored) {

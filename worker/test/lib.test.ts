@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ID_PREFIXES, isId, newId } from "../lib/ids";
 import { decodeCursor, encodeCursor, pageOf } from "../lib/pagination";
 import { redact, redactUrl } from "../lib/redact";
+import { RateWindow } from "../lib/rate-window";
 
 describe("ids", () => {
   it("are prefixed, URL-safe, random and never sequential", () => {
@@ -38,5 +39,17 @@ describe("redaction", () => {
     expect(JSON.stringify(out)).not.toMatch(/"k"|"s"|"h"|AAAAAAAAAAAA/);
     expect(out.ok).toBe(true);
     expect(redactUrl("http://x/api?token=abc&q=1")).toBe("/api?token=[redacted]&q=1");
+  });
+});
+
+describe("rate window", () => {
+  it("allows `limit` events per period, refuses the rest without counting them, and frees up as seconds pass", () => {
+    const w = new RateWindow(3, 10_000);
+    const t0 = 1_700_000_000_000;
+    expect([w.take(t0), w.take(t0 + 100), w.take(t0 + 5_000), w.take(t0 + 5_001)]).toEqual([true, true, true, false]);
+    expect(w.take(t0 + 9_999)).toBe(false);
+    // The first two (second t0) leave the 10-second window; the refused ones never counted.
+    expect([w.take(t0 + 10_000), w.take(t0 + 10_001), w.take(t0 + 10_002)]).toEqual([true, true, false]);
+    expect(w.take(t0 + 15_000)).toBe(true);
   });
 });

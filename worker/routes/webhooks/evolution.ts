@@ -18,14 +18,22 @@ const MAX_STORED_PAYLOAD = 256 * 1024;
 
 async function handle(c: import("hono").Context<AppEnv>) {
   const instanceId = c.req.param("instance_id") ?? "";
-  const { success } = await c.env.WEBHOOK_LIMITER.limit({ key: `webhook:${instanceId}` });
-  if (!success) throw new ApiError(429, "rate_limited", "Too many deliveries for this instance");
-
+  // Accepted deliveries are rate limited exactly by the instance's Durable Object; the limiter
+  // binding throttles what never reaches it: wrong secrets, unknown ids, malformed bodies.
+  const throttle = async () => {
+    const { success } = await c.env.WEBHOOK_LIMITER.limit({ key: `webhook:${instanceId}` });
+    if (!success) throw new ApiError(429, "rate_limited", "Too many deliveries for this instance");
+  };
   const instance = await instanceAuth(c.env, instanceId);
-  if (!instance) throw new ApiError(404, "not_found", "Unknown instance");
+  if (!instance) {
+    await throttle();
+    throw new ApiError(404, "not_found", "Unknown instance");
+  }
   const secret = c.req.header(WEBHOOK_SECRET_HEADER) ?? "";
-  if (!(await timingSafeEqualStr(secret, instance.secret)))
+  if (!(await timingSafeEqualStr(secret, instance.secret))) {
+    await throttle();
     throw new ApiError(401, "unauthorized", "Bad or missing webhook secret");
+  }
 
   const raw = await c.req.text();
   let body: unknown;
@@ -39,6 +47,7 @@ async function handle(c: import("hono").Context<AppEnv>) {
   const db = getDb(c.env.DB);
 
   if (!parsed || !parsed.ok) {
+    await throttle();
     const reason = parsed && !parsed.ok ? parsed.reason : (parseError ?? "malformed payload");
     const details = parsed && !parsed.ok ? parsed.details : [{ path: "(root)", message: reason }];
     console.log(`webhook received !!! ${instance.id}, ${instance.name}, ${JSON.stringify({ rejected: reason })}`);
@@ -70,6 +79,7 @@ async function handle(c: import("hono").Context<AppEnv>) {
     data: envelope.data ?? null,
     eventTime,
   });
+  if ("limited" in accepted) throw new ApiError(429, "rate_limited", "Too many deliveries for this instance");
   return c.json({ ok: true, id: accepted.id, duplicate: accepted.duplicate });
 }
 
