@@ -12,7 +12,7 @@ import { InstanceInbox, MESSAGE_EVENTS, type MirrorPlan } from "./instance-inbox
 import { WebhookJournal } from "./webhook-journal";
 import { RateWindow } from "../lib/rate-window";
 
-/** One delivery handed over by the webhook route after it was recorded. */
+/** One delivery to apply: taken by accept(), or replayed from webhook_events. */
 export type Delivery = {
   eventId: string;
   event: string;

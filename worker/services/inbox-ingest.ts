@@ -130,12 +130,12 @@ function prepareNew(ctx: InboxCtx, p: Parsed, data: Obj, contact: { id: string; 
       raw: stripMedia(data),
     }),
     touchConversationStmt(db, active, { preview: previewOf(c), at: ts, inbound, onlyIfMessage: id }),
-    ...(grouped ? [] : [settleWebhookEventsStmt(db, [ctx.eventId], "processed")]),
     ...(lookForHeld ? [heldEventsQuery(db, ctx.instance.id, p.key.id, "messages.update"), heldEventsQuery(db, ctx.instance.id, p.key.id, "messages.delete")] : []),
+    ...(grouped ? [] : [settleWebhookEventsStmt(db, [ctx.eventId], "processed")]),
   ];
   const finish = async (results: unknown[]): Promise<Outcome> => {
-    const [createdConv, inserted] = results as [Row[], Row[]];
-    const [updates, deletes] = lookForHeld ? (results.slice(grouped ? 3 : 4) as [HeldRow[], HeldRow[]]) : [[], []];
+    const [createdConv, inserted, , held1, held2] = results as [Row[], Row[], unknown, HeldRow[], HeldRow[]];
+    const [updates, deletes] = lookForHeld ? [held1, held2] : [[], []];
     const conv = inserted[0]?.conversationId;
     if (createdConv[0]) ctx.changes.conversations.add(createdConv[0].id);
     if (!conv) return { status: "ignored", reason: "duplicate message (already stored)" };
