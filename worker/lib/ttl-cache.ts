@@ -3,10 +3,12 @@
 // isolates see a change within the TTL.
 const store = new Map<string, { until: number; value: Promise<unknown> }>();
 
-export function cached<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
+export function cached<T>(key: string, ttlMs: number, load: () => PromiseLike<T>): Promise<T> {
   const hit = store.get(key);
   if (hit && hit.until > Date.now()) return hit.value as Promise<T>;
-  const value = load();
+  // Settled once into a real promise: a drizzle query is a lazy thenable that runs its SQL again
+  // on every then(), so keeping it would make each "hit" a query.
+  const value = (async () => await load())();
   store.set(key, { until: Date.now() + ttlMs, value });
   value.catch(() => store.delete(key));
   return value;

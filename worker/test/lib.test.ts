@@ -3,6 +3,11 @@ import { ID_PREFIXES, isId, newId } from "../lib/ids";
 import { decodeCursor, encodeCursor, pageOf } from "../lib/pagination";
 import { redact, redactUrl } from "../lib/redact";
 import { RateWindow } from "../lib/rate-window";
+import { env } from "cloudflare:workers";
+import { getDb } from "../db/client";
+import { listActiveWorkflows } from "../db/queries/workflows";
+import { workflowTemplates } from "../db/schema";
+import { cached, invalidate } from "../lib/ttl-cache";
 
 describe("ids", () => {
   it("are prefixed, URL-safe, random and never sequential", () => {
@@ -51,5 +56,37 @@ describe("rate window", () => {
     // The first two (second t0) leave the 10-second window; the refused ones never counted.
     expect([w.take(t0 + 10_000), w.take(t0 + 10_001), w.take(t0 + 10_002)]).toEqual([true, true, false]);
     expect(w.take(t0 + 15_000)).toBe(true);
+  });
+});
+
+describe("ttl cache", () => {
+  it("runs a lazy thenable (a drizzle query) once, and serves its result until invalidated", async () => {
+    let runs = 0;
+    // Like a drizzle query: every then() runs it again.
+    const lazy: PromiseLike<number> = { then: (ok, fail) => Promise.resolve(++runs).then(ok, fail) };
+    const key = `test:lazy:${newId("contact")}`;
+    expect(await cached(key, 60_000, () => lazy)).toBe(1);
+    expect(await cached(key, 60_000, () => lazy)).toBe(1);
+    expect(await cached(key, 60_000, () => lazy)).toBe(1);
+    expect(runs).toBe(1);
+    invalidate(key);
+    expect(await cached(key, 60_000, () => lazy)).toBe(2);
+  });
+
+  it("keeps a real drizzle query's rows: a hit does not query D1 again", async () => {
+    const db = getDb(env.DB);
+    const key = `test:workflows:${newId("contact")}`;
+    const before = await cached(key, 60_000, () => listActiveWorkflows(db));
+    // Written behind the cache's back (the API invalidates; this does not): a hit must not see it.
+    await db.insert(workflowTemplates).values({ id: newId("workflow"), name: `cache-${key}`, menuStructure: {} });
+    expect(await cached(key, 60_000, () => listActiveWorkflows(db))).toEqual(before);
+    invalidate(key);
+    expect((await cached(key, 60_000, () => listActiveWorkflows(db))).length).toBe(before.length + 1);
+  });
+
+  it("forgets a failed load", async () => {
+    const key = `test:fail:${newId("contact")}`;
+    await expect(cached(key, 60_000, () => Promise.reject(new Error("down")))).rejects.toThrow("down");
+    expect(await cached(key, 60_000, async () => 7)).toBe(7);
   });
 });
