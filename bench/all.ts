@@ -44,13 +44,15 @@ for (const [body, r] of Object.entries(webhooks?.results ?? {})) {
   add({ bench: "webhooks", figure: `${body}: ack p99`, value: `${fmt(r.webhook.p99)} ms`, target: "≤ 2× empty route p99", ratio: `${fmt(r.p99Ratio, 2)}× empty route`, meets: yes(r.p99Ratio <= 2) });
 }
 
-type Inbox = { burst: { deliveries: number; unique: number; stored: number; load: { perSecond: number } }; steady: { rate: number; p50: number; p99: number } };
+type Inbox = { burst: { deliveries: number; unique: number; stored: number; load: { perSecond: number } }; steady: { rate: number; paths: Record<string, { p50: number; p99: number }> } };
 const inbox = read<Inbox>("inbox");
 if (inbox) {
   add({ bench: "inbox", figure: `${inbox.burst.deliveries} deliveries (10% duplicates): messages stored`, value: String(inbox.burst.stored), target: `exactly ${inbox.burst.unique}`, ratio: "", meets: yes(inbox.burst.stored === inbox.burst.unique) });
   add({ bench: "inbox", figure: "burst deliveries/s at 50 concurrent", value: fmt(inbox.burst.load.perSecond, 0), target: "", ratio: "", meets: "" });
-  add({ bench: "inbox", figure: `webhook → WebSocket frame at ${inbox.steady.rate}/s: p50`, value: `${fmt(inbox.steady.p50)} ms`, target: "", ratio: "", meets: "" });
-  add({ bench: "inbox", figure: `webhook → WebSocket frame at ${inbox.steady.rate}/s: p99`, value: `${fmt(inbox.steady.p99)} ms`, target: "≤ 100 ms", ratio: "", meets: yes(inbox.steady.p99 <= 100) });
+  for (const [path, r] of Object.entries(inbox.steady.paths)) {
+    add({ bench: "inbox", figure: `webhook → WebSocket frame at ${inbox.steady.rate}/s, ${path}: p50`, value: `${fmt(r.p50)} ms`, target: "", ratio: "", meets: "" });
+    add({ bench: "inbox", figure: `webhook → WebSocket frame at ${inbox.steady.rate}/s, ${path}: p99`, value: `${fmt(r.p99)} ms`, target: "≤ 100 ms", ratio: "", meets: yes(r.p99 <= 100) });
+  }
 }
 
 type Campaigns = { n: number; bulk: { seconds: number; view: { sent: number; failed: number }; unique: number }; paced: { mean: number; within: number; gaps: number[] } };

@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { ROOT, startStack } from "../e2e/stack.ts";
-import { type LoadResult, closedLoop, fmt, printTable, saveResult } from "./load.ts";
+import { type HttpReq, type LoadResult, closedLoop, fmt, printTable, saveResult } from "./load.ts";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const N = Number(process.env.BENCH_N ?? 2000);
@@ -27,8 +27,8 @@ try {
     "messages.upsert": (i: number) =>
       envelope("messages.upsert", { key: { remoteJid: `55119${String(70000000 + (i % 200))}@s.whatsapp.net`, fromMe: false, id: `BENCH${t0}${i}` }, pushName: `Contact ${i % 200}`, status: "DELIVERY_ACK", message: { conversation: `message ${i}` }, messageType: "conversation", messageTimestamp: Math.floor((t0 + i) / 1000), instanceId: "bench", source: "android" }, i),
   };
-  const hook = (body: string) => new Request(`${stack.baseUrl}/webhooks/${inst.id}`, { method: "POST", headers: { "content-type": "application/json", "x-parley-secret": secret }, body });
-  const empty = (body: string) => new Request(`${stack.baseUrl}/__bench/empty`, { method: "POST", headers: { "content-type": "application/json" }, body });
+  const hook = (body: string): HttpReq => ({ url: `${stack.baseUrl}/webhooks/${inst.id}`, headers: { "content-type": "application/json", "x-parley-secret": secret }, body });
+  const empty = (body: string): HttpReq => ({ url: `${stack.baseUrl}/__bench/empty`, headers: { "content-type": "application/json" }, body });
 
   let offset = 0;
   const run = async (kind: keyof typeof bodies, target: "webhook" | "empty", n: number): Promise<LoadResult> => {

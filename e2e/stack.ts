@@ -31,6 +31,8 @@ export type Stack = {
   sim: <T = unknown>(path: string, body?: unknown) => Promise<T>;
   adminToken: string;
   persistDir: string;
+  /** The `wrangler dev` process (the runtime it starts runs below it). */
+  workerPid: number;
   stop: () => Promise<void>;
 };
 
@@ -199,7 +201,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       if (!res.ok) throw new Error(`sim ${path}: ${res.status} ${await res.text()}`);
       return (await res.json()) as T;
     };
-    return { baseUrl, simUrl, sim, adminToken, persistDir, stop };
+    return { baseUrl, simUrl, sim, adminToken, persistDir, workerPid: worker.pid!, stop };
   } catch (err) {
     await stop();
     throw err;
