@@ -96,7 +96,6 @@ export function saveResult(name: string, data: unknown): string {
   return file;
 }
 
-
 /**
  * The Worker runtime's own address under `wrangler dev`, or null when it cannot be found (no
  * `ss` here). wrangler puts a reload proxy — a second workerd process — in front of the runtime
