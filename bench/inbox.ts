@@ -54,7 +54,7 @@ try {
       server_url: "http://evolution.local",
       apikey: null,
     });
-  const hook = (body: string): HttpReq => ({ url: `${stack.baseUrl}/webhooks/${inst.id}`, headers: { "content-type": "application/json", "x-parley-secret": secret }, body });
+  const hook = (body: string, base = stack.baseUrl): HttpReq => ({ url: `${base}/webhooks/${inst.id}`, headers: { "content-type": "application/json", "x-parley-secret": secret }, body });
 
   // Phase 1: N unique messages + 10% duplicates, shuffled.
   const unique = Array.from({ length: N }, (_, i) => upsert(`BENCHIN${t0}${i}`, i % CONTACTS, `message ${i}`));
@@ -122,7 +122,7 @@ try {
       const c = i % CONTACTS;
       lastSend.set(c, performance.now());
       inflight.push(
-        post({ ...hook(upsert(`BENCHLAT${t0}${sent++}`, c, `steady ${i}`)), url: `${baseUrl}/webhooks/${inst.id}` }).then(
+        post(hook(upsert(`BENCHLAT${t0}${sent++}`, c, `steady ${i}`), baseUrl)).then(
           (status) => void (status >= 300 && failed++),
           () => void failed++,
         ),
