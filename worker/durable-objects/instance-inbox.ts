@@ -7,6 +7,7 @@ import { getDb } from "../db/client";
 import { settleWebhookEventsStmt, settledWebhookEvents } from "../db/queries/webhook-events";
 import { heldExternalIds } from "../db/queries/message-events";
 import { answerableContactsQuery } from "../db/queries/campaign-followup";
+import { recentActiveContacts } from "../db/queries/conversations";
 import { dbErrorMessage } from "../db/errors";
 import { type CachedContact, Changes, type InboxCtx } from "../services/inbox-context";
 import { type Outcome, type PreparedUpsert, ingestEcho, ingestUpsert, prepareUpsert } from "../services/inbox-ingest";
@@ -16,6 +17,9 @@ export const MESSAGE_EVENTS = new Set(["messages.upsert", "messages.update", "me
 
 /** Upserts written together in one D1 batch (6 statements each, under D1's batch limits). */
 const GROUP = 16;
+
+/** Contacts a new object learns up front (those of the instance's most recent conversations). */
+const WARM_CONTACTS = 2000;
 
 /** A held event that never found its message is set aside after this long. */
 const HOLD_MAX_MS = 60 * 60 * 1000;
@@ -46,13 +50,31 @@ export class InstanceInbox {
    * so a new message looks for its early receipts only when there can be some.
    */
   private held: Set<string> | null = null;
+  private warmed: Promise<void> | null = null;
 
   private async ctx(eventId = ""): Promise<InboxCtx | null> {
     const inst = await this.instance();
     if (!inst) return null;
     const db = getDb(this.env.DB);
     const held = (this.held ??= await heldExternalIds(db, inst.id));
+    await (this.warmed ??= this.warm(db, inst.id));
     return { env: this.env, db, instance: { id: inst.id, name: inst.name }, eventId, contacts: this.contacts, changes: new Changes(), mayBeHeld: (keyId) => held.has(keyId) };
+  }
+
+  /**
+   * A new object (first use, or back after eviction) learns the senders of its recent
+   * conversations in one query; cold, the first message of each would cost a contact lookup
+   * of its own, one after another in the serial chain. Best effort: without it they are looked up.
+   */
+  private async warm(db: InboxCtx["db"], instanceId: string): Promise<void> {
+    try {
+      for (const c of await recentActiveContacts(db, instanceId, WARM_CONTACTS)) {
+        const digits = c.number.slice(1);
+        if (/^\+\d+$/.test(c.number) && !this.contacts.has(digits)) this.contacts.set(digits, c);
+      }
+    } catch (err) {
+      console.warn(JSON.stringify({ at: "inbox.warm", instanceId, error: dbErrorMessage(err) || String(err) }));
+    }
   }
 
   private pending: { d: MessageDelivery; resolve: (r: MessageResult) => void }[] = [];

@@ -10,7 +10,12 @@ import { normalisePhone } from "./phone";
 import type { ChangedEvent } from "../shared/ws-events";
 import { publishMany } from "./realtime";
 
-export type CachedContact = { id: string; name: string | null };
+export type CachedContact = {
+  id: string;
+  name: string | null;
+  /** Warmed from D1 by its stored number (see InstanceInbox): the sender's only if their digits normalise to it. */
+  number?: string;
+};
 
 export type InboxCtx = {
   env: Env;
@@ -62,9 +67,16 @@ const MAX_CACHED = 5000;
  * up). A contact without a name gets the pushName when one arrives.
  */
 export async function resolveContact(ctx: InboxCtx, digits: string, pushName: string | null): Promise<CachedContact> {
-  const hit = ctx.contacts.get(digits);
+  let hit = ctx.contacts.get(digits);
+  let e164: string | undefined;
+  if (hit?.number !== undefined) {
+    e164 = e164Of(ctx, digits);
+    hit = e164 === hit.number ? { id: hit.id, name: hit.name } : undefined;
+    if (hit) ctx.contacts.set(digits, hit);
+    else ctx.contacts.delete(digits);
+  }
   if (hit && (hit.name || !pushName)) return hit;
-  const e164 = normalisePhone(`+${digits}`, ctx.env.DEFAULT_COUNTRY)?.e164 ?? `+${digits}`;
+  e164 ??= e164Of(ctx, digits);
   let row = hit ? { id: hit.id, name: hit.name } : await findByNumber(ctx.db, e164);
   if (!row) row = await create(ctx, e164, pushName);
   else if (!row.name && pushName) {
@@ -77,6 +89,9 @@ export async function resolveContact(ctx: InboxCtx, digits: string, pushName: st
   ctx.contacts.set(digits, entry);
   return entry;
 }
+
+/** The number a JID's digits are stored under. */
+const e164Of = (ctx: InboxCtx, digits: string) => normalisePhone(`+${digits}`, ctx.env.DEFAULT_COUNTRY)?.e164 ?? `+${digits}`;
 
 async function create(ctx: InboxCtx, e164: string, name: string | null): Promise<CachedContact> {
   try {

@@ -38,6 +38,17 @@ export async function findOrCreateActive(db: Db, c: NewConversation): Promise<{ 
   return { row, created: inserted.length > 0 && inserted[0]?.id === row.id };
 }
 
+/** The contacts of an instance's most recently active conversations, newest first. */
+export function recentActiveContacts(db: Db, instanceId: string, limit: number) {
+  return db
+    .select({ id: contacts.id, name: contacts.name, number: contacts.whatsappNumber })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(and(eq(conversations.instanceId, instanceId), eq(conversations.status, "active")))
+    .orderBy(desc(conversations.lastMessageAt))
+    .limit(limit);
+}
+
 export function activeQuery(db: Db, instanceId: string, contactId: string) {
   return db
     .select()
