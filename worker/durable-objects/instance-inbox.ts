@@ -77,6 +77,11 @@ export class InstanceInbox {
     }
   }
 
+  /** The contact was renumbered, renamed or deleted through the API: look it up again when it writes. */
+  forget(contactId: string): void {
+    for (const [digits, c] of this.contacts) if (c.id === contactId) this.contacts.delete(digits);
+  }
+
   private pending: { d: MessageDelivery; resolve: (r: MessageResult) => void }[] = [];
 
   /**

@@ -251,6 +251,11 @@ export class WaInstance extends DurableObject<Env> {
     await this.serial(() => this.inbox.sent(messageId, keyId));
   }
 
+  /** See InstanceInbox.forget(). */
+  async forgetContact(contactId: string): Promise<void> {
+    this.inbox.forget(contactId);
+  }
+
   private async current(): Promise<InstanceRow | null> {
     if (this.row === undefined) {
       const id = this.ctx.id.name;

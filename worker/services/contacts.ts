@@ -3,6 +3,7 @@
 import type { Db } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
 import { type ContactPatch, type ContactRow, findByNumber, insertContact, updateContact } from "../db/queries/contacts";
+import { listInstances } from "../db/queries/instances";
 import { conflict } from "../errors";
 import { newId } from "../lib/ids";
 import { validationError } from "../lib/validate";
@@ -73,4 +74,17 @@ export async function patchContact(db: Db, env: Env, current: ContactRow, input:
     if (patch.whatsappNumber && isUniqueViolation(err, "whatsapp_number")) throw await duplicate(db, patch.whatsappNumber);
     throw err;
   }
+}
+
+/**
+ * Each instance's inbox remembers the contacts it has seen by number: after a contact's number
+ * or name changes, or it is deleted, they look it up again. Awaited, so the next message sees
+ * the change; an instance that cannot be told is logged (D1 still guards naming, see resolveContact).
+ */
+export async function forgetInInboxes(env: Env, db: Db, contactId: string): Promise<void> {
+  const instances = await listInstances(db);
+  const told = await Promise.allSettled(instances.map((i) => env.WA_INSTANCE.getByName(i.id).forgetContact(contactId)));
+  told.forEach((r, k) => {
+    if (r.status === "rejected") console.warn(JSON.stringify({ at: "contacts.forget", instanceId: instances[k]!.id, contactId, error: String(r.reason) }));
+  });
 }

@@ -1,7 +1,7 @@
 // Shared state of one instance's inbox processing (lives in the WaInstance Durable Object):
 // the database, a small contact cache and what changed, published once per event.
 import type { Db } from "../db/client";
-import { findByNumber, updateContact } from "../db/queries/contacts";
+import { findByNumber, nameIfUnnamed } from "../db/queries/contacts";
 import { ApiError } from "../errors";
 import { insertContact } from "../db/queries/contacts";
 import { newId } from "../lib/ids";
@@ -80,9 +80,14 @@ export async function resolveContact(ctx: InboxCtx, digits: string, pushName: st
   let row = hit ? { id: hit.id, name: hit.name } : await findByNumber(ctx.db, e164);
   if (!row) row = await create(ctx, e164, pushName);
   else if (!row.name && pushName) {
-    await updateContact(ctx.db, row.id, { name: pushName }, Date.now());
-    row = { ...row, name: pushName };
-    ctx.changes.contacts.add(row.id);
+    if (await nameIfUnnamed(ctx.db, row.id, e164, pushName, Date.now())) {
+      row = { ...row, name: pushName };
+      ctx.changes.contacts.add(row.id);
+    } else {
+      // Named, renumbered or deleted since it was cached (never overwrite a name someone gave):
+      // D1 tells who has this number now.
+      row = (await findByNumber(ctx.db, e164)) ?? (await create(ctx, e164, pushName));
+    }
   }
   const entry = { id: row.id, name: row.name };
   if (ctx.contacts.size >= MAX_CACHED) ctx.contacts.clear();

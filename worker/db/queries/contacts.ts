@@ -1,6 +1,6 @@
 // Contact reads and single-contact writes. contacts.tags (the JSON shown by the API) and the
 // contact_tags rows (what filters and counts use) always change in the same db.batch.
-import { type SQL, and, count, desc, eq, notInArray, sql } from "drizzle-orm";
+import { type SQL, and, count, desc, eq, isNull, notInArray, sql } from "drizzle-orm";
 import type { Cursor } from "../../lib/pagination";
 import type { Db } from "../client";
 import { type JsonObject, contactTags, contacts } from "../schema";
@@ -153,6 +153,16 @@ export async function insertContact(db: Db, values: NewContact, now: number): Pr
   const row = rows[0];
   if (!row) throw new Error("insert returned no row");
   return row;
+}
+
+/** Names a contact that still has no name and still has this number; false when it has either changed. */
+export async function nameIfUnnamed(db: Db, id: string, number: string, name: string, now: number): Promise<boolean> {
+  const rows = await db
+    .update(contacts)
+    .set({ name, updatedAt: now })
+    .where(and(eq(contacts.id, id), eq(contacts.whatsappNumber, number), isNull(contacts.name)))
+    .returning({ id: contacts.id });
+  return rows.length > 0;
 }
 
 /** Applies a patch; when `tags` is in it, contact_tags is rewritten to match in the same batch. */

@@ -10,7 +10,7 @@ import type { AppEnv } from "../../env";
 import { ApiError, notFound } from "../../errors";
 import { decodeCursor, pageOf } from "../../lib/pagination";
 import { validate } from "../../lib/validate";
-import { createContact, patchContact } from "../../services/contacts";
+import { createContact, forgetInInboxes, patchContact } from "../../services/contacts";
 import { exportStream } from "../../services/contacts-csv";
 import { appendLlmContext } from "../../services/contact-context";
 import { publish } from "../../services/realtime";
@@ -91,15 +91,19 @@ export const contactsRoutes = new Hono<AppEnv>()
   .patch("/:id", validate("param", s.idParam), validate("json", s.patchContactBody), async (c) => {
     const current = await mustGet(c, c.req.valid("param").id);
     const body = c.req.valid("json");
-    const row = await patchContact(getDb(c.env.DB), c.env, current, body);
+    const db = getDb(c.env.DB);
+    const row = await patchContact(db, c.env, current, body);
     if (!row) throw notFound("Contact");
+    if (row.whatsappNumber !== current.whatsappNumber || row.name !== current.name) await forgetInInboxes(c.env, db, row.id);
     announce(c, row.id, body.tags !== undefined);
     return c.json(contactDto(row));
   })
   .delete("/:id", validate("param", s.idParam), async (c) => {
     const { id } = c.req.valid("param");
-    const deleted = await deleteContacts(getDb(c.env.DB), eq(contacts.id, id));
+    const db = getDb(c.env.DB);
+    const deleted = await deleteContacts(db, eq(contacts.id, id));
     if (deleted === 0) throw notFound("Contact");
+    await forgetInInboxes(c.env, db, id);
     announce(c, id, true);
     return c.json({ id, deleted: true });
   })
