@@ -7,6 +7,18 @@ import { installSimulator } from "../simulator-harness";
 const { restore } = installSimulator();
 afterAll(restore);
 
+/** A sender whose first message had no pushName: the inbox caches their contact without a name. */
+async function namelessSender() {
+  const inst = await seedInstance({ status: "open" });
+  const from = phone();
+  const { pushName: _, ...nameless } = upsert({ from });
+  await send(inst, "messages.upsert", nameless);
+  await messageByExternal(inst.id, nameless.key.id);
+  const contact = (await contactByNumber(`+${from}`))!;
+  expect(contact.name).toBeNull();
+  return { inst, from, contact };
+}
+
 describe("the inbox after a contact is edited or deleted through the API", () => {
   it("a message from a contact's old number goes to a new contact once the number was changed", async () => {
     const inst = await seedInstance({ status: "open" });
@@ -53,13 +65,7 @@ describe("the inbox after a contact is edited or deleted through the API", () =>
   });
 
   it("a name given through the API is never overwritten by a pushName", async () => {
-    const inst = await seedInstance({ status: "open" });
-    const from = phone();
-    const { pushName: _, ...nameless } = upsert({ from });
-    await send(inst, "messages.upsert", nameless);
-    await messageByExternal(inst.id, nameless.key.id);
-    const contact = (await contactByNumber(`+${from}`))!;
-    expect(contact.name).toBeNull();
+    const { inst, from, contact } = await namelessSender();
 
     const res = await api(`/api/contacts/${contact.id}`, { method: "PATCH", json: { name: "Elisa (VIP)" } });
     expect(await jsonOf(res)).toMatchObject({ name: "Elisa (VIP)" });
@@ -71,11 +77,7 @@ describe("the inbox after a contact is edited or deleted through the API", () =>
   });
 
   it("a name written behind the inbox's back (no notice) is not overwritten either", async () => {
-    const inst = await seedInstance({ status: "open" });
-    const from = phone();
-    const { pushName: _, ...nameless } = upsert({ from });
-    await send(inst, "messages.upsert", nameless);
-    await messageByExternal(inst.id, nameless.key.id);
+    const { inst, from } = await namelessSender();
     await env.DB.prepare("UPDATE contacts SET name = 'Fabio (lawyer)' WHERE whatsapp_number = ?").bind(`+${from}`).run();
 
     const named = upsert({ from, pushName: "fabio" });
