@@ -1,7 +1,7 @@
 // Outbound inbox messages: stored pending (bytes to R2), answered at once, sent by the
 // SEND_QUEUE consumer (worker/queues/send.ts).
 import { getDb } from "../db/client";
-import { type ConversationRow, touchConversationStmt } from "../db/queries/conversations";
+import { type ConversationRow, findOrCreateActive, touchConversationStmt } from "../db/queries/conversations";
 import { type MessageRow, getMessage, insertMessageStmt, requeueFailed } from "../db/queries/messages";
 import { ApiError } from "../errors";
 import { newId } from "../lib/ids";
@@ -34,12 +34,19 @@ function decode(input: SendMessageInput): { bytes: Uint8Array; mimeType: string 
   return { bytes, mimeType: input.mime_type ?? mimetype ?? DEFAULT_MIME[input.type] ?? "application/octet-stream" };
 }
 
-export async function queueOutbound(env: Env, conv: ConversationRow, input: SendMessageInput, sender: MessageRow["sender"] = "user"): Promise<MessageRow> {
-  if (!conv.instanceId) throw new ApiError(422, "instance_gone", "This conversation's WhatsApp instance was deleted; start a new conversation");
+/**
+ * Stores a message of ours as pending and queues its send. Written from an archived conversation,
+ * it goes to the contact's active one on that instance (opened if there is none), as their
+ * reply would: the returned row's conversation_id says where.
+ */
+export async function queueOutbound(env: Env, from: ConversationRow, input: SendMessageInput, sender: MessageRow["sender"] = "user"): Promise<MessageRow> {
+  const instanceId = from.instanceId;
+  if (!instanceId) throw new ApiError(422, "instance_gone", "This conversation's WhatsApp instance was deleted; start a new conversation");
   const db = getDb(env.DB);
+  const conv = from.status === "active" ? from : await activeFor(env, from, instanceId);
   const id = newId("message");
   const media = decode(input);
-  const mediaKey = media ? mediaKeyFor(conv.instanceId, id) : null;
+  const mediaKey = media ? mediaKeyFor(instanceId, id) : null;
   if (media && mediaKey) await putMedia(env, mediaKey, media.bytes, media.mimeType);
   const now = Date.now();
   const fileName = input.file_name ?? (input.type === "document" ? "document" : null);
@@ -48,7 +55,7 @@ export async function queueOutbound(env: Env, conv: ConversationRow, input: Send
     insertMessageStmt(db, {
       id,
       conversationId: conv.id,
-      instanceId: conv.instanceId,
+      instanceId,
       type: input.type,
       fromMe: true,
       timestamp: now,
@@ -67,6 +74,18 @@ export async function queueOutbound(env: Env, conv: ConversationRow, input: Send
   await Promise.all([publish(env, "messages", id, { conversation_id: conv.id }), publish(env, "conversations", conv.id)]);
   const row = await getMessage(db, id);
   if (!row) throw new Error("message vanished after insert");
+  return row;
+}
+
+async function activeFor(env: Env, archived: ConversationRow, instanceId: string): Promise<ConversationRow> {
+  const { row, created } = await findOrCreateActive(getDb(env.DB), {
+    id: newId("conversation"),
+    instanceId,
+    instanceName: archived.instanceName,
+    contactId: archived.contactId,
+    contactName: archived.contactName,
+  });
+  if (created) await publish(env, "conversations", row.id);
   return row;
 }
 

@@ -115,6 +115,28 @@ describe("outbound messages through the Evolution simulator", () => {
     expect((await api(`/api/conversations/${conv.id}/messages/${m.id}/retry`, { method: "POST" })).status).toBe(409);
   });
 
+  it("written from an archived conversation: sent from the contact's active one, where their reply lands too", { timeout: 20_000 }, async () => {
+    const inst = await openInstance();
+    const { conv, digits } = await conversationWith(inst);
+    expect((await api(`/api/conversations/${conv.id}/archive`, { method: "POST" })).status).toBe(200);
+    const res = await post(conv.id, { type: "text", content: "Voltamos a falar?" });
+    expect(res.status).toBe(202);
+    const sent = await jsonOf<MessageView>(res);
+    expect(sent.conversation_id).not.toBe(conv.id);
+    const holder = await jsonOf<ConversationView>(await api(`/api/conversations/${sent.conversation_id}`));
+    expect(holder).toMatchObject({ status: "active", last_message_content: "Voltamos a falar?" });
+    const list = await jsonOf<{ items: ConversationView[] }>(await api(`/api/conversations?instance_id=${inst.id}`));
+    expect(list.items.map((c) => c.id)).toEqual([sent.conversation_id]);
+    expect((await jsonOf<{ items: MessageView[] }>(await api(`/api/conversations/${conv.id}/messages`))).items).toEqual([]);
+    await eventually(async () => sim.sends(inst.name).length === 1);
+
+    const [reply] = await sim.inject(inst.name, { from: digits, pushName: "Bia", text: "Sim!" });
+    const row = await eventually(() => env.DB.prepare("SELECT conversation_id FROM messages WHERE external_id = ?").bind(reply!.key.id).first<{ conversation_id: string }>());
+    expect(row.conversation_id).toBe(sent.conversation_id);
+    // A second message from the archive goes to the same active conversation.
+    expect((await jsonOf<MessageView>(await post(conv.id, { type: "text", content: "Ótimo" }))).conversation_id).toBe(sent.conversation_id);
+  });
+
   it("validates the body: 400 naming the field", async () => {
     const inst = await openInstance();
     const { conv } = await conversationWith(inst);
