@@ -1,6 +1,7 @@
 // Inbound message events, applied one at a time per instance by the WaInstance Durable Object
 // (PRODUCT.md §5.4, EVOLUTION.md §4.3–§4.6). Every step is idempotent: a redelivery, a
 // duplicate or a replay changes nothing twice.
+import { campaignSendInFlight } from "../db/queries/campaign-recipients";
 import { activeConversationIdSql, insertConversationStmt, touchConversationStmt } from "../db/queries/conversations";
 import { settleWebhookEventsStmt } from "../db/queries/webhook-events";
 import { heldEventsQuery } from "../db/queries/message-events";
@@ -73,6 +74,8 @@ export async function ingestEcho(ctx: InboxCtx, item: unknown, at: number): Prom
     return { status: "processed", reason: "echo matched our pending send" };
   }
   if (mine.length) return { status: "held", reason: "waiting for our send to be acknowledged" };
+  // A campaign send to them may be this one, its message not recorded yet: the alarm looks again.
+  if (await campaignSendInFlight(ctx.db, ctx.instance.id, contact.id)) return { status: "held", reason: "waiting for a campaign send to be recorded" };
   return storeNew(ctx, p, item as Obj, contact, at, "user");
 }
 

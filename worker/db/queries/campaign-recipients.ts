@@ -48,6 +48,20 @@ export async function claim(db: Db, campaignId: string, contactId: string, now: 
   return rows.length === 1;
 }
 
+/**
+ * Whether a campaign send to this contact from this instance is claimed but not yet recorded:
+ * its send.message echo can arrive before the sender has stored the message (EVOLUTION.md §3.7).
+ */
+export async function campaignSendInFlight(db: Db, instanceId: string, contactId: string): Promise<boolean> {
+  const rows = await db
+    .select({ id: r.contactId })
+    .from(r)
+    .innerJoin(campaigns, eq(campaigns.id, r.campaignId))
+    .where(and(eq(r.contactId, contactId), eq(r.status, "pending"), gt(r.attempts, 0), eq(campaigns.instanceId, instanceId)))
+    .limit(1);
+  return rows.length > 0;
+}
+
 /** Gives a claim back when the send certainly did not leave (e.g. the instance was closed). */
 export async function releaseClaim(db: Db, campaignId: string, contactId: string, now: number): Promise<void> {
   await db.update(r).set({ attempts: sql`${r.attempts} - 1`, updatedAt: now }).where(and(pk(campaignId, contactId), eq(r.status, "pending"), gt(r.attempts, 0)));
