@@ -6,7 +6,7 @@ import { ApiError } from "../errors";
 import { insertContact } from "../db/queries/contacts";
 import { newId } from "../lib/ids";
 import { createContact } from "./contacts";
-import { normalisePhone } from "./phone";
+import { jidNumber } from "./phone";
 import type { ChangedEvent } from "../shared/ws-events";
 import { publishMany } from "./realtime";
 
@@ -96,7 +96,7 @@ export async function resolveContact(ctx: InboxCtx, digits: string, pushName: st
 }
 
 /** The number a JID's digits are stored under. */
-const e164Of = (ctx: InboxCtx, digits: string) => normalisePhone(`+${digits}`, ctx.env.DEFAULT_COUNTRY)?.e164 ?? `+${digits}`;
+const e164Of = (ctx: InboxCtx, digits: string) => jidNumber(digits, ctx.env.DEFAULT_COUNTRY);
 
 async function create(ctx: InboxCtx, e164: string, name: string | null): Promise<CachedContact> {
   try {

@@ -40,6 +40,20 @@ export function normalisePhone(raw: string, defaultCountry: string, contactCount
   return tryParse(`+${digits}`);
 }
 
+/**
+ * The E.164 number behind a WhatsApp JID's digits. WhatsApp keeps Brazilian mobiles registered
+ * before the 9th digit without it (55 + area code + 8 digits; EVOLUTION.md §1): those digits,
+ * not a valid number as they are, are read with the 9 put back, so they reach the contact stored
+ * under the full number. Digits that are no valid number either way are kept as they are.
+ */
+export function jidNumber(digits: string, defaultCountry: string): string {
+  const direct = normalisePhone(`+${digits}`, defaultCountry);
+  if (direct) return direct.e164;
+  const br = /^55(\d{2})([6-9]\d{7})$/.exec(digits);
+  const withNinth = br ? normalisePhone(`+55${br[1]}9${br[2]}`, defaultCountry) : null;
+  return withNinth?.e164 ?? `+${digits}`;
+}
+
 /** Digits of a partial number typed into a search box ("(11) 9999" → "119999"). */
 export function phoneDigits(text: string): string {
   return text.replace(/\D/g, "");

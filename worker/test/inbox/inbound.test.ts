@@ -106,6 +106,24 @@ describe("inbound messages.upsert", () => {
     expect((await messageByExternal(inst.id, id2)).conversation_id).toBe(m.conversation_id);
   });
 
+  it("a Brazilian mobile whose JID lacks the 9th digit reaches the contact stored with it", async () => {
+    const inst = await seedInstance({ status: "open" });
+    const local = String(Math.floor(8e7 + Math.random() * 1e7)); // 8 digits, as WhatsApp keeps pre-9 accounts
+    const contact = await jsonOf<{ id: string; whatsapp_number: string }>(await api("/api/contacts", { method: "POST", json: { whatsapp_number: `+55 31 9${local}`, name: "Rita" } }));
+    expect(contact.whatsapp_number).toBe(`+55319${local}`);
+    const id = keyId();
+    await send(inst, "messages.upsert", upsert({ id, from: `5531${local}`, pushName: "Rita M." }));
+    const m = await messageByExternal(inst.id, id);
+    expect((await conversationRow(m.conversation_id))?.contact_id).toBe(contact.id);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM contacts WHERE whatsapp_number LIKE ?").bind(`%${local}`).first<{ n: number }>()).toEqual({ n: 1 });
+    // A number that is valid as it is (a São Paulo landline, 8 digits) is not touched.
+    const landline = keyId();
+    const fixed = `551132${String(Math.floor(1e5 + Math.random() * 9e5))}`;
+    await send(inst, "messages.upsert", upsert({ id: landline, from: fixed }));
+    await messageByExternal(inst.id, landline);
+    expect(await contactByNumber(`+${fixed}`)).toBeTruthy();
+  });
+
   it("a fromMe upsert (sent from the phone) is from_me with sender phone; 'Você' never names the contact", async () => {
     const inst = await seedInstance({ status: "open" });
     const from = phone();
