@@ -30,6 +30,9 @@ export default defineConfig({
           name: "worker",
           include: ["worker/test/**/*.test.ts"],
           setupFiles: ["worker/test/apply-migrations.ts"],
+          // The property-based files run hundreds of deliveries per test (3–4 s alone on 2 cores);
+          // 5 s was too tight when the e2e stack shares the machine.
+          testTimeout: 30_000,
           silent: "passed-only",
         },
       },
