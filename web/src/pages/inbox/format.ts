@@ -13,6 +13,18 @@ export function shortTime(iso: string | null): string {
 
 export const clockTime = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 
+/** The full local date and time, for a bubble's tooltip. */
+export const fullDateTime = (iso: string) => new Date(iso).toLocaleString([], { dateStyle: "full", timeStyle: "short" });
+
+/** A day separator's label: Today, Yesterday, or the date (with the year when not this year). */
+export function dayLabel(iso: string, now = new Date()): string {
+  const d = new Date(iso);
+  if (d.toDateString() === now.toDateString()) return "Today";
+  const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);
+  if (d.toDateString() === yesterday.toDateString()) return "Yesterday";
+  return d.toLocaleDateString([], { weekday: "short", day: "numeric", month: "short", ...(d.getFullYear() === now.getFullYear() ? {} : { year: "numeric" }) });
+}
+
 export function typeOfFile(mime: string): Exclude<MessageType, "text"> {
   if (mime.startsWith("image/")) return "image";
   if (mime.startsWith("video/")) return "video";

@@ -1,9 +1,11 @@
+import { Fragment } from "preact";
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { ApiError, api, qs } from "../../api/client";
 import { useLive } from "../../state/realtime";
 import type { ConversationView, MessageView, MessagesChanged, Page } from "../../../../worker/shared/inbox";
 import { Bubble } from "./bubble";
 import { Composer } from "./composer";
+import { dayLabel } from "./format";
 
 const PAGE = 50;
 
@@ -131,9 +133,20 @@ export function Thread({ id }: { id: string }) {
           </button>
         )}
         {messages.length === 0 && <p class="empty">No messages yet. Say hello!</p>}
-        {messages.map((m) => (
-          <Bubble key={m.id} m={m} onRetry={retry} />
-        ))}
+        {messages.map((m, i) => {
+          const day = new Date(m.timestamp).toDateString();
+          const newDay = i === 0 || new Date(messages[i - 1]!.timestamp).toDateString() !== day;
+          return (
+            <Fragment key={m.id}>
+              {newDay && (
+                <div class="day-separator small" role="separator" data-testid="day-separator">
+                  <span>{dayLabel(m.timestamp)}</span>
+                </div>
+              )}
+              <Bubble m={m} onRetry={retry} />
+            </Fragment>
+          );
+        })}
       </div>
       <Composer
         conversationId={id}
