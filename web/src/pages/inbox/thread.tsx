@@ -58,15 +58,23 @@ export function Thread({ id }: { id: string }) {
     if (!e || e.id === id) void loadConv();
   });
 
+  // Older messages go in above the ones being read: keep the same distance from the bottom.
+  const fromBottom = useRef<number | null>(null);
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el && stick.current) el.scrollTop = el.scrollHeight;
+    if (!el) return;
+    if (fromBottom.current !== null) {
+      el.scrollTop = el.scrollHeight - fromBottom.current;
+      fromBottom.current = null;
+    } else if (stick.current) el.scrollTop = el.scrollHeight;
   }, [messages]);
 
   const loadOlder = async () => {
     if (!older) return;
     const page = await api.get<Page<MessageView>>(`/api/conversations/${id}/messages${qs({ limit: PAGE, before: older })}`);
     stick.current = false;
+    const el = scroller.current;
+    if (el) fromBottom.current = el.scrollHeight - el.scrollTop;
     setMessages((cur) => merge(cur, page.items));
     setOlder(page.next_cursor);
   };
