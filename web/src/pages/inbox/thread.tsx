@@ -57,6 +57,17 @@ export function Thread({ id }: { id: string }) {
   useLive(["conversations"], (e) => {
     if (!e || e.id === id) void loadConv();
   });
+  // Messages that arrived while the tab was hidden were left unread; coming back to the open
+  // thread reads them (only when the conversation is known to have unread ones, or not loaded yet).
+  const convRef = useRef(conv);
+  convRef.current = conv;
+  useEffect(() => {
+    const onVisible = () => {
+      if (document.visibilityState === "visible" && (convRef.current?.unread_count ?? 1) > 0) markRead();
+    };
+    document.addEventListener("visibilitychange", onVisible);
+    return () => document.removeEventListener("visibilitychange", onVisible);
+  }, [markRead]);
 
   // Older messages go in above the ones being read: keep the same distance from the bottom.
   const fromBottom = useRef<number | null>(null);
