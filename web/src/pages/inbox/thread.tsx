@@ -21,6 +21,7 @@ export function Thread({ id }: { id: string }) {
   const [messages, setMessages] = useState<MessageView[]>([]);
   const [older, setOlder] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [notFound, setNotFound] = useState(false);
   const scroller = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
 
@@ -28,6 +29,7 @@ export function Thread({ id }: { id: string }) {
     try {
       setConv(await api.get<ConversationView>(`/api/conversations/${id}`));
     } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return setNotFound(true);
       setError(err instanceof ApiError ? err.message : "Could not load the conversation");
     }
   }, [id]);
@@ -105,6 +107,17 @@ export function Thread({ id }: { id: string }) {
       setError(err instanceof ApiError ? err.message : "Could not change the agent");
     }
   };
+
+  if (notFound)
+    return (
+      <section class="thread thread-empty" aria-label="Conversation" data-testid="thread-not-found">
+        <p class="empty">
+          This conversation does not exist (or was deleted).
+          <br />
+          <a href="/inbox">Back to conversations</a>
+        </p>
+      </section>
+    );
 
   return (
     <section class="thread" aria-label="Conversation">
