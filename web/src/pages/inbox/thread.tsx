@@ -1,4 +1,5 @@
 import { Fragment } from "preact";
+import { useLocation } from "preact-iso";
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { ApiError, api, qs } from "../../api/client";
 import { useLive } from "../../state/realtime";
@@ -22,6 +23,7 @@ export function Thread({ id }: { id: string }) {
   const [older, setOlder] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notFound, setNotFound] = useState(false);
+  const { route } = useLocation();
   const scroller = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
 
@@ -99,6 +101,15 @@ export function Thread({ id }: { id: string }) {
       setError(err instanceof ApiError ? err.message : "Could not retry");
     }
   };
+  const archive = async () => {
+    if (!conv || !confirm(`Archive the conversation with ${conv.contact_name || conv.contact_number}? A new message from them starts a new conversation.`)) return;
+    try {
+      await api.post(`/api/conversations/${id}/archive`);
+      route("/inbox");
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : "Could not archive the conversation");
+    }
+  };
   const togglePause = async () => {
     if (!conv) return;
     try {
@@ -144,10 +155,20 @@ export function Thread({ id }: { id: string }) {
             <input type="checkbox" checked={conv.agent_paused} onChange={togglePause} /> Agent paused
           </label>
         )}
+        {conv?.status === "active" && (
+          <button type="button" class="small thread-archive" onClick={archive}>
+            Archive
+          </button>
+        )}
       </header>
       {conv?.agent_error && (
         <p class="agent-error inbox-pad" role="status" data-testid="agent-error">
           AI agent stopped: {conv.agent_error}. A person has the conversation; untick “Agent paused” to let the agent try again.
+        </p>
+      )}
+      {conv?.status === "archived" && (
+        <p class="archived-banner inbox-pad" role="status" data-testid="archived-banner">
+          This conversation is archived. A message you send here goes to {conv.contact_name || conv.contact_number}’s current conversation.
         </p>
       )}
       {error && <p class="error inbox-pad" role="alert">{error}</p>}
@@ -183,6 +204,9 @@ export function Thread({ id }: { id: string }) {
       <Composer
         conversationId={id}
         onSent={(m) => {
+          // From an archived conversation the server files the message under the contact's
+          // active one: follow it there.
+          if (m.conversation_id !== id) return route(`/inbox/${m.conversation_id}`);
           stick.current = true;
           setMessages((cur) => merge(cur, [m]));
         }}
