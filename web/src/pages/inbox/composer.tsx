@@ -4,8 +4,27 @@ import type { MessageView } from "../../../../worker/shared/inbox";
 import { readAsDataUrl, typeOfFile } from "./format";
 
 const MAX_FILE = 16 * 1024 * 1024;
+/** The API's limits (worker/routes/conversations/conversations.schemas.ts). */
+const MAX_TEXT = 4096;
+const MAX_CAPTION = 1024;
 
-/** Text box + attach: a file becomes a media message (the text, if any, its caption). */
+/** A validation failure as a sentence, not the API's "Invalid input: path: …". */
+function sendError(err: unknown): string {
+  if (!(err instanceof ApiError)) return "Could not send";
+  if (err.code !== "validation_failed") return err.message;
+  const fields = err.fieldErrors({ topLevel: true });
+  if (fields.content) return `The message is too long: a text message holds up to ${MAX_TEXT} characters.`;
+  if (fields.caption) return `The caption is too long: captions hold up to ${MAX_CAPTION} characters.`;
+  if (fields.media_base64) return "The attachment could not be sent (it may be larger than 16 MB).";
+  if (fields.file_name) return "The attachment's file name is too long.";
+  if (fields.mime_type) return "The attachment's file type is not recognised.";
+  return "The message could not be sent: check its text and attachment.";
+}
+
+/**
+ * Text box + attach: a file becomes a media message (the text, if any, its caption). A voice
+ * note has no caption on WhatsApp, so text typed with one is sent as a text message after it.
+ */
 export function Composer({ conversationId, onSent }: { conversationId: string; onSent: (m: MessageView) => void }) {
   const [text, setText] = useState("");
   const [file, setFile] = useState<File | null>(null);
@@ -13,26 +32,34 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
   const [error, setError] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
 
+  const kind = file ? typeOfFile(file.type || "application/octet-stream") : null;
+  const limit = kind && kind !== "audio" ? MAX_CAPTION : MAX_TEXT;
+  const tooLong = text.length > limit;
+
+  // Without clearing the input, choosing the same file again fires no change event.
+  const clearFile = () => {
+    setFile(null);
+    if (input.current) input.current.value = "";
+  };
+
   const submit = async (e?: Event) => {
     e?.preventDefault();
-    if (busy || (!text.trim() && !file)) return;
+    if (busy || tooLong || (!text.trim() && !file)) return;
     setBusy(true);
     setError(null);
     try {
-      let body: Record<string, unknown>;
-      if (file) {
+      if (file && kind) {
         if (file.size > MAX_FILE) throw new ApiError(413, "payload_too_large", "Attachments are limited to 16 MB");
-        const type = typeOfFile(file.type || "application/octet-stream");
-        body = { type, media_base64: await readAsDataUrl(file), file_name: file.name, ...(file.type ? { mime_type: file.type } : {}), ...(text.trim() && type !== "audio" ? { caption: text.trim() } : {}) };
-      } else {
-        body = { type: "text", content: text };
+        const caption = text.trim() && kind !== "audio" ? { caption: text.trim() } : {};
+        const body = { type: kind, media_base64: await readAsDataUrl(file), file_name: file.name, ...(file.type ? { mime_type: file.type } : {}), ...caption };
+        onSent(await api.post<MessageView>(`/api/conversations/${conversationId}/messages`, body));
+        clearFile();
+        if (kind !== "audio" || !text.trim()) return setText("");
       }
-      onSent(await api.post<MessageView>(`/api/conversations/${conversationId}/messages`, body));
+      onSent(await api.post<MessageView>(`/api/conversations/${conversationId}/messages`, { type: "text", content: text }));
       setText("");
-      setFile(null);
-      if (input.current) input.current.value = "";
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : "Could not send");
+      setError(sendError(err));
     } finally {
       setBusy(false);
     }
@@ -44,7 +71,7 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
       {file && (
         <div class="composer-file small">
           Attachment: {file.name} ({Math.ceil(file.size / 1024)} KB)
-          <button type="button" class="link" onClick={() => setFile(null)} aria-label="Remove attachment">
+          <button type="button" class="link" onClick={clearFile} aria-label="Remove attachment">
             ✕
           </button>
         </div>
@@ -58,18 +85,25 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
         </label>
         <textarea
           rows={1}
-          placeholder={file ? "Add a caption (optional)" : "Type a message"}
+          placeholder={kind === "audio" ? "Voice notes have no caption: text here is sent after it" : file ? "Add a caption (optional)" : "Type a message"}
           aria-label="Message"
+          maxLength={limit}
           value={text}
           onInput={(e) => setText(e.currentTarget.value)}
           onKeyDown={(e) => {
             if (e.key === "Enter" && !e.shiftKey) void submit(e);
           }}
         />
-        <button type="submit" class="primary" disabled={busy || (!text.trim() && !file)}>
+        <button type="submit" class="primary" disabled={busy || tooLong || (!text.trim() && !file)}>
           Send
         </button>
       </div>
+      {text.length > limit - 200 && (
+        <p class={`composer-count small${tooLong ? " error" : " muted"}`} data-testid="char-count" aria-live="polite">
+          {text.length} / {limit}
+          {tooLong ? (kind && kind !== "audio" ? " — captions are limited; shorten it" : " — too long; shorten it") : ""}
+        </p>
+      )}
     </form>
   );
 }
