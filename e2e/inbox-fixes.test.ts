@@ -73,6 +73,7 @@ describe("inbox fixes in Chromium", () => {
     const who = await page.locator(".thread-who strong").boundingBox();
     const toggle = await page.locator(".agent-toggle").boundingBox();
     expect(who!.x + who!.width).toBeLessThanOrEqual(toggle!.x);
+    await shot(page, "inbox-fixes-02-phone-thread");
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     // A day separator, and the full date on the bubble's time.
     expect(await page.locator('[data-testid="day-separator"]').first().textContent()).toBe("Today");
@@ -196,6 +197,29 @@ describe("inbox fixes in Chromium", () => {
     expect(await box.getAttribute("maxlength")).toBe("4096");
     await box.fill("y".repeat(4000));
     expect(await page.locator('[data-testid="char-count"]').textContent()).toContain("4000 / 4096");
+    await page.close();
+  });
+
+  it("Load older messages keeps the message being read in place", async () => {
+    const from = rnd();
+    await inbound({ messages: Array.from({ length: 60 }, (_, i) => ({ from, pushName: "Hana History", text: `history ${i}\nline two\nline three` })) });
+    await expect.poll(async () => (await find("Hana History")).id, { timeout: 15_000 }).toMatch(/^cv_/);
+    const { id } = await find("Hana History");
+    const stored = async () => ((await (await fetch(`${stack.baseUrl}/api/conversations/${id}/messages?limit=100`, { headers: auth() })).json()) as { items: unknown[] }).items.length;
+    await expect.poll(stored, { timeout: 15_000 }).toBe(60);
+    const page = await open();
+    await page.goto(`${stack.baseUrl}/inbox/${id}`);
+    await expect.poll(() => page.locator('[data-testid="message"]').count(), { timeout: 10_000 }).toBe(50);
+    const list = page.locator(".thread-messages");
+    await list.evaluate((e) => (e.scrollTop = 0));
+    const first = page.locator('[data-testid="message"]').first();
+    const anchorId = await first.getAttribute("data-id");
+    const top = async () => page.locator(`[data-testid="message"][data-id="${anchorId}"]`).evaluate((m) => m.getBoundingClientRect().top - m.closest(".thread-messages")!.getBoundingClientRect().top);
+    const before = await top();
+    await page.getByRole("button", { name: "Load older messages" }).click();
+    await expect.poll(() => page.locator('[data-testid="message"]').count()).toBe(60);
+    expect(Math.abs((await top()) - before)).toBeLessThan(5);
+    expect(await list.evaluate((e) => e.scrollTop)).toBeGreaterThan(100);
     await page.close();
   });
 
