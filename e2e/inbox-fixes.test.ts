@@ -130,7 +130,7 @@ describe("inbox fixes in Chromium", () => {
     await page.close();
   });
 
-  it("Archive asks first, archives and returns to the list; an archived thread shows a banner, keeps its composer and follows a reply filed under another conversation", async () => {
+  it("Archive asks first, archives and returns to the list; an archived thread shows a banner, keeps its composer, and a message written there opens the contact's new active conversation", async () => {
     await inbound({ from: rnd(), pushName: "Arturo Archive", text: "please archive me" });
     await expect.poll(async () => (await find("Arturo Archive")).id, { timeout: 10_000 }).toMatch(/^cv_/);
     const { id } = await find("Arturo Archive");
@@ -153,18 +153,15 @@ describe("inbox fixes in Chromium", () => {
     await page.locator('[data-testid="archived-banner"]').waitFor();
     expect(await page.getByRole("button", { name: "Archive" }).count()).toBe(0);
     expect(await page.getByLabel("Message").isEnabled()).toBe(true);
-    // The server files a message sent here under the contact's active conversation; stand in for
-    // that answer (another conversation's id) so the dashboard's part is checked on its own.
-    const other = (await find("Kim Hidden")).id;
-    await page.route(`**/api/conversations/${id}/messages`, async (route) => {
-      if (route.request().method() !== "POST") return route.continue();
-      const res = await route.fetch();
-      const body = (await res.json()) as Record<string, unknown>;
-      await route.fulfill({ response: res, json: { ...body, conversation_id: other } });
-    });
+    // The server files a message sent here under the contact's active conversation (a new one):
+    // the dashboard follows it there.
     await page.getByLabel("Message").fill("still here?");
     await page.getByRole("button", { name: "Send" }).click();
-    await page.waitForURL(`${stack.baseUrl}/inbox/${other}`);
+    await page.waitForURL((url) => /\/inbox\/cv_/.test(url.pathname) && !url.pathname.endsWith(id));
+    const moved = new URL(page.url()).pathname.split("/").pop()!;
+    expect(await conv(moved)).toMatchObject({ status: "active", last_message_content: "still here?" });
+    await page.locator('[data-testid="message"]', { hasText: "still here?" }).waitFor();
+    expect(await page.locator('[data-testid="archived-banner"]').count()).toBe(0);
     await page.close();
   });
 
