@@ -11,6 +11,7 @@ import {
   attachExternalIdStmt,
   byExternalQuery,
   clearExternalIdStmt,
+  deleteMessageStmt,
   getMessage,
   holderOfExternalId,
   markDeletedStmt,
@@ -127,7 +128,9 @@ async function runBatch(ctx: InboxCtx, stmts: BatchItem<"sqlite">[]): Promise<vo
 
 /**
  * Our send was accepted: attach Evolution's key.id. If an echo already attached that key to
- * an identical pending message of ours, the two swap keys (both carry the same content).
+ * an identical pending message of ours, the two swap keys (both carry the same content). If
+ * the echo was stored as a message of its own (it matched nothing of ours), that copy goes:
+ * ours takes the key and whatever receipts and delete the copy had seen.
  */
 export async function outboundSent(ctx: InboxCtx, messageId: string, keyId: string): Promise<void> {
   const db = ctx.db;
@@ -135,12 +138,22 @@ export async function outboundSent(ctx: InboxCtx, messageId: string, keyId: stri
   if (!row) return;
   if (row.externalId !== keyId) {
     const holder = await holderOfExternalId(db, ctx.instance.id, keyId);
-    const swap = holder && holder.id !== messageId;
-    await runBatch(ctx, [
-      ...(swap ? [clearExternalIdStmt(db, holder.id)] : []),
-      attachExternalIdStmt(db, messageId, keyId),
-      ...(swap ? [attachExternalIdStmt(db, holder.id, row.externalId)] : []),
-    ]);
+    if (holder && holder.id !== messageId && holder.fromWebhook) {
+      const ahead = holder.status === "delivered" || holder.status === "read";
+      await runBatch(ctx, [
+        deleteMessageStmt(db, holder.id),
+        attachExternalIdStmt(db, messageId, keyId),
+        ...(ahead ? [advanceStatusStmt(db, ctx.instance.id, keyId, holder.status)] : []),
+        ...(holder.deletedAt !== null ? [markDeletedStmt(db, ctx.instance.id, keyId, holder.deletedAt)] : []),
+      ]);
+    } else {
+      const swap = holder && holder.id !== messageId;
+      await runBatch(ctx, [
+        ...(swap ? [clearExternalIdStmt(db, holder.id)] : []),
+        attachExternalIdStmt(db, messageId, keyId),
+        ...(swap ? [attachExternalIdStmt(db, holder.id, row.externalId)] : []),
+      ]);
+    }
   } else if (row.status === "pending" || row.status === "failed") {
     await runBatch(ctx, [attachExternalIdStmt(db, messageId, keyId)]);
   }

@@ -63,6 +63,9 @@ export function markDeletedStmt(db: Db, instanceId: string, externalId: string, 
     .returning({ id: messages.id, conversationId: messages.conversationId });
 }
 
+/** Who sends through Evolution's API from Parley (a menu's answers go out as `workflow`). */
+export const OUR_SENDERS = ["user", "agent", "campaign", "workflow"] as const satisfies readonly MessageRow["sender"][];
+
 /**
  * Our outbound messages to this contact on this instance that Evolution's key.id has not been
  * attached to yet (pending first, then failed: a send that timed out on our side may still
@@ -80,7 +83,7 @@ export async function unmatchedOutbound(db: Db, instanceId: string, contactId: s
         eq(messages.fromMe, true),
         isNull(messages.externalId),
         inArray(messages.status, ["pending", "failed"]),
-        inArray(messages.sender, ["user", "agent", "campaign"]),
+        inArray(messages.sender, OUR_SENDERS),
       ),
     )
     .orderBy(sql`${messages.status} = 'failed'`, asc(messages.timestamp))
@@ -100,9 +103,20 @@ export function clearExternalIdStmt(db: Db, id: string) {
   return db.update(messages).set({ externalId: null }).where(eq(messages.id, id));
 }
 
+/**
+ * The message holding an external id; `fromWebhook` when it was stored from a delivery (an
+ * echo or upsert carries its raw payload; our own sends never do).
+ */
 export async function holderOfExternalId(db: Db, instanceId: string, externalId: string) {
-  const [row] = await byExternalQuery(db, instanceId, externalId);
-  return row;
+  return db
+    .select({ id: messages.id, conversationId: messages.conversationId, status: messages.status, deletedAt: messages.deletedAt, fromWebhook: sql<number>`${messages.raw} IS NOT NULL` })
+    .from(messages)
+    .where(and(eq(messages.instanceId, instanceId), eq(messages.externalId, externalId)))
+    .get();
+}
+
+export function deleteMessageStmt(db: Db, id: string) {
+  return db.delete(messages).where(eq(messages.id, id)).returning({ id: messages.id, conversationId: messages.conversationId });
 }
 
 /** The message with what a send needs: contact number, instance name and token. */
