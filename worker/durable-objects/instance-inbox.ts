@@ -213,7 +213,8 @@ export class InstanceInbox {
       case "messages.update":
         return ingestUpdate(ctx, d.data);
       case "messages.delete":
-        return ingestDelete(ctx, d.data, d.at);
+        // Shown as when it was deleted: when the delivery reached us, never Evolution's date_time.
+        return ingestDelete(ctx, d.data, d.receivedAt ?? Date.now());
       default:
         return { status: "ignored", reason: "not a message event" };
     }

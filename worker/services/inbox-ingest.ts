@@ -51,7 +51,7 @@ export async function ingestUpsert(ctx: InboxCtx, item: unknown, at: number): Pr
   return storeNew(ctx, p, data, contact, at, p.fromMe ? "phone" : "contact");
 }
 
-type HeldRow = { id: string; payload: string };
+type HeldRow = { id: string; payload: string; receivedAt?: number };
 
 /**
  * send.message: Evolution's copy of a message sent through its API. Ours never becomes a second

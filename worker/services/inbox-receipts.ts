@@ -61,7 +61,11 @@ export async function ingestUpdate(ctx: InboxCtx, data: unknown): Promise<Outcom
   return applied ? { status: "processed" } : { status: "ignored", reason: "no status to apply (group, PENDING or unknown status)" };
 }
 
-/** messages.delete: `data` is the key itself (or {key}). */
+/**
+ * messages.delete: `data` is the key itself (or {key}). `at` is when the delete reached us:
+ * the envelope's date_time is Evolution's local wall clock with a Z (EVOLUTION.md §3.1), so it
+ * is no time to show.
+ */
 export async function ingestDelete(ctx: InboxCtx, data: unknown, at: number): Promise<Outcome> {
   const key = isObj(data) && isObj(data.key) ? data.key : data;
   if (!isObj(key) || typeof key.id !== "string") return { status: "ignored", reason: "no message key" };
@@ -72,7 +76,7 @@ export async function ingestDelete(ctx: InboxCtx, data: unknown, at: number): Pr
   return found.length ? { status: "processed" } : { status: "held", reason: "message not stored yet" };
 }
 
-type HeldRow = { id: string; payload: string };
+type HeldRow = { id: string; payload: string; receivedAt?: number };
 
 function bestStatus(rows: HeldRow[], keyId: string): MessageStatus | null {
   let best: MessageStatus | null = null;
@@ -109,7 +113,8 @@ export async function applyHeld(ctx: InboxCtx, keyId: string, found?: { updates:
     stmts.push(advanceStatusStmt(db, ctx.instance.id, keyId, status));
     campaignReceipt(ctx, keyId, status);
   }
-  if (deletes.length) stmts.push(markDeletedStmt(db, ctx.instance.id, keyId, Date.now()));
+  // A held delete happened when it reached us, before its message did.
+  if (deletes.length) stmts.push(markDeletedStmt(db, ctx.instance.id, keyId, Math.min(...deletes.map((r) => r.receivedAt ?? Date.now()))));
   if (processed.length) stmts.push(settleWebhookEventsStmt(db, processed, "processed"));
   if (echoes.length) stmts.push(settleWebhookEventsStmt(db, echoes.map((r) => r.id), "ignored", "echo of our own send"));
   await runBatch(ctx, stmts);

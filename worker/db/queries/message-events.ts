@@ -13,7 +13,7 @@ export function heldEventsQuery(db: Db, instanceId: string, externalId: string, 
   // ';' sorts right after ':', so the range is exactly the keys starting with the prefix.
   const end = `${event}:${externalId};`;
   return db
-    .select({ id: webhookEvents.id, event: webhookEvents.event, payload: webhookEvents.payload })
+    .select({ id: webhookEvents.id, event: webhookEvents.event, payload: webhookEvents.payload, receivedAt: webhookEvents.receivedAt })
     .from(webhookEvents)
     .where(and(eq(webhookEvents.instanceId, instanceId), gte(webhookEvents.dedupeKey, prefix), lt(webhookEvents.dedupeKey, end), eq(webhookEvents.status, "received")));
 }
