@@ -2,6 +2,7 @@
 // An event for a message we do not have yet is held (left `received` in webhook_events) and
 // applied when the message lands, whichever order Evolution delivered them in.
 import type { BatchItem } from "drizzle-orm/batch";
+import { previewDeletedStmt } from "../db/queries/conversations";
 import { settleWebhookEventsStmt } from "../db/queries/webhook-events";
 import { heldEvents } from "../db/queries/message-events";
 import { onCampaignReceipt } from "./campaign-followup";
@@ -71,7 +72,11 @@ export async function ingestDelete(ctx: InboxCtx, data: unknown, at: number): Pr
   if (!isObj(key) || typeof key.id !== "string") return { status: "ignored", reason: "no message key" };
   const ignored = typeof key.remoteJid === "string" ? ignoredJidReason(key.remoteJid) : null;
   if (ignored) return { status: "ignored", reason: ignored };
-  const [changed, found] = await ctx.db.batch([markDeletedStmt(ctx.db, ctx.instance.id, key.id, at), byExternalQuery(ctx.db, ctx.instance.id, key.id)]);
+  const [changed, found] = await ctx.db.batch([
+    markDeletedStmt(ctx.db, ctx.instance.id, key.id, at),
+    byExternalQuery(ctx.db, ctx.instance.id, key.id),
+    previewDeletedStmt(ctx.db, ctx.instance.id, key.id),
+  ]);
   for (const m of changed) ctx.changes.message(m.id, m.conversationId);
   return found.length ? { status: "processed" } : { status: "held", reason: "message not stored yet" };
 }
@@ -114,7 +119,7 @@ export async function applyHeld(ctx: InboxCtx, keyId: string, found?: { updates:
     campaignReceipt(ctx, keyId, status);
   }
   // A held delete happened when it reached us, before its message did.
-  if (deletes.length) stmts.push(markDeletedStmt(db, ctx.instance.id, keyId, Math.min(...deletes.map((r) => r.receivedAt ?? Date.now()))));
+  if (deletes.length) stmts.push(markDeletedStmt(db, ctx.instance.id, keyId, Math.min(...deletes.map((r) => r.receivedAt ?? Date.now()))), previewDeletedStmt(db, ctx.instance.id, keyId));
   if (processed.length) stmts.push(settleWebhookEventsStmt(db, processed, "processed"));
   if (echoes.length) stmts.push(settleWebhookEventsStmt(db, echoes.map((r) => r.id), "ignored", "echo of our own send"));
   await runBatch(ctx, stmts);
@@ -149,7 +154,7 @@ export async function outboundSent(ctx: InboxCtx, messageId: string, keyId: stri
         deleteMessageStmt(db, holder.id),
         attachExternalIdStmt(db, messageId, keyId),
         ...(ahead ? [advanceStatusStmt(db, ctx.instance.id, keyId, holder.status)] : []),
-        ...(holder.deletedAt !== null ? [markDeletedStmt(db, ctx.instance.id, keyId, holder.deletedAt)] : []),
+        ...(holder.deletedAt !== null ? [markDeletedStmt(db, ctx.instance.id, keyId, holder.deletedAt), previewDeletedStmt(db, ctx.instance.id, keyId)] : []),
       ]);
     } else {
       const swap = holder && holder.id !== messageId;

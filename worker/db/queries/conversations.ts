@@ -148,3 +148,21 @@ export function touchConversationStmt(db: Db, id: string | SQL<string>, m: { pre
     .where(and(eq(conversations.id, id), m.onlyIfMessage ? sql`EXISTS (SELECT 1 FROM messages WHERE id = ${m.onlyIfMessage})` : undefined))
     .returning({ id: conversations.id });
 }
+
+/** What the conversation list shows for a last message that was deleted (the thread hides it too). */
+export const DELETED_PREVIEW = "[deleted]";
+
+/**
+ * After a delete in the same batch: when the deleted message is its conversation's latest, the
+ * preview stops showing (and search stops finding) its text.
+ */
+export function previewDeletedStmt(db: Db, instanceId: string, externalId: string) {
+  return db
+    .update(conversations)
+    .set({ lastMessageContent: DELETED_PREVIEW, updatedAt: NOW })
+    .where(
+      sql`${conversations.id} IN (SELECT m.conversation_id FROM messages m WHERE m.instance_id = ${instanceId} AND m.external_id = ${externalId} AND m.deleted_at IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM messages n WHERE n.conversation_id = m.conversation_id AND (n.timestamp, n.id) > (m.timestamp, m.id)))`,
+    )
+    .returning({ id: conversations.id });
+}
