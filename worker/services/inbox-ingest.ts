@@ -5,7 +5,7 @@ import { campaignSendInFlight } from "../db/queries/campaign-recipients";
 import { activeConversationIdSql, insertConversationStmt, touchConversationStmt } from "../db/queries/conversations";
 import { settleWebhookEventsStmt } from "../db/queries/webhook-events";
 import { heldEventsQuery } from "../db/queries/message-events";
-import { type MessageRow, attachExternalIdStmt, byExternalQuery, insertMessageStmt, orderedTimestampSql, unmatchedOutbound } from "../db/queries/messages";
+import { type MessageRow, attachExternalIdStmt, byExternalQuery, insertMessageStmt, messageTimestampSql, orderedTimestampSql, unmatchedOutbound } from "../db/queries/messages";
 import type { BatchItem } from "drizzle-orm/batch";
 import { newId } from "../lib/ids";
 import { onHumanMessage } from "./agent-hooks";
@@ -132,7 +132,9 @@ function prepareNew(ctx: InboxCtx, p: Parsed, data: Obj, contact: { id: string; 
       sender,
       raw: stripMedia(data),
     }),
-    touchConversationStmt(db, active, { preview: previewOf(c), at: ts, inbound, onlyIfMessage: id }),
+    // The conversation moves to the message's stored time: a whole second made into the next
+    // free millisecond sorts after our send from earlier in that second, so it is the preview.
+    touchConversationStmt(db, active, { preview: previewOf(c), at: messageTimestampSql(id), inbound, onlyIfMessage: id }),
     ...(lookForHeld ? [heldEventsQuery(db, ctx.instance.id, p.key.id, "messages.update"), heldEventsQuery(db, ctx.instance.id, p.key.id, "messages.delete")] : []),
     ...(grouped ? [] : [settleWebhookEventsStmt(db, [ctx.eventId], "processed")]),
   ];

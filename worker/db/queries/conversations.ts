@@ -133,9 +133,10 @@ export async function updateConversation(db: Db, id: string, patch: Partial<Pick
  * Moves the conversation's last message forward (never back: a late, older message does not
  * replace a newer preview) and counts an inbound message as unread. With `onlyIfMessage` the
  * change applies only when that message row exists — the statement rides in one batch after an
- * INSERT OR IGNORE, so a duplicate delivery changes nothing.
+ * INSERT OR IGNORE, so a duplicate delivery changes nothing. `at` may be that message's
+ * stored timestamp (see messageTimestampSql).
  */
-export function touchConversationStmt(db: Db, id: string | SQL<string>, m: { preview: string; at: number; inbound: boolean; onlyIfMessage?: string }) {
+export function touchConversationStmt(db: Db, id: string | SQL<string>, m: { preview: string; at: number | SQL<number>; inbound: boolean; onlyIfMessage?: string }) {
   const newer = sql`coalesce(${conversations.lastMessageAt}, 0) <= ${m.at}`;
   return db
     .update(conversations)

@@ -174,3 +174,8 @@ export function orderedTimestampSql(conversationId: SQL<string>, ms: number): SQ
   if (ms % 1000 !== 0) return ms;
   return sql<number>`(SELECT max(${ms}, coalesce(max(${messages.timestamp}) + 1, 0)) FROM ${messages} WHERE ${messages.conversationId} = ${conversationId} AND ${messages.timestamp} >= ${ms} AND ${messages.timestamp} <= ${ms + 999})`;
 }
+
+/** A message's stored timestamp, for a later statement of the batch that inserts it. */
+export function messageTimestampSql(id: string): SQL<number> {
+  return sql<number>`(SELECT ${messages.timestamp} FROM ${messages} WHERE ${messages.id} = ${id})`;
+}
