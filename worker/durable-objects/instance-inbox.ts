@@ -208,8 +208,11 @@ export class InstanceInbox {
     switch (d.event) {
       case "messages.upsert":
         return this.each(d.data, (item) => ingestUpsert(ctx, item, d.at));
-      case "send.message":
-        return this.each(d.data, (item) => ingestEcho(ctx, item, d.at));
+      case "send.message": {
+        // An echo held past HOLD_MAX_MS matched nothing of ours: it is stored, not dropped.
+        const mayHold = d.receivedAt === undefined || Date.now() - d.receivedAt < HOLD_MAX_MS;
+        return this.each(d.data, (item) => ingestEcho(ctx, item, d.at, mayHold));
+      }
       case "messages.update":
         return ingestUpdate(ctx, d.data);
       case "messages.delete":

@@ -4,7 +4,7 @@
 // with exponential backoff (the queue's own redelivery), then `failed` with the reason.
 import { z } from "zod";
 import { getDb } from "../db/client";
-import { failPending, loadForSend } from "../db/queries/messages";
+import { MAYBE_DELIVERED, failPending, loadForSend } from "../db/queries/messages";
 import { EvolutionError, evolutionClientFromEnv } from "../services/evolution-client";
 import { readMediaBase64 } from "../services/media-store";
 import { publish } from "../services/realtime";
@@ -79,7 +79,7 @@ export async function sendOne(env: Env, messageId: string, attempt: number): Pro
       console.warn(JSON.stringify({ at: "send.retry", messageId, attempt, error: reason }));
       return "retry";
     }
-    const why = err instanceof EvolutionError && err.status === 0 && !err.retryable ? `${reason} (it may still have been delivered)` : reason;
+    const why = err instanceof EvolutionError && err.status === 0 && !err.retryable ? `${reason} ${MAYBE_DELIVERED}` : reason;
     return fail(env, m.id, attempt > 1 ? `${why} (after ${attempt} attempts)` : why);
   }
 }

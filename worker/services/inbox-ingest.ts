@@ -56,27 +56,46 @@ type HeldRow = { id: string; payload: string; receivedAt?: number };
 /**
  * send.message: Evolution's copy of a message sent through its API. Ours never becomes a second
  * message: it matches by key.id, or — when the echo beats the send response — claims our
- * pending message with the same content, or waits (held) while one of ours to that contact is
- * still in flight. Only a send by another API client is stored.
+ * in-flight message with the same content, or waits (held) while one of ours to that contact is
+ * still pending (or a campaign send to them is on the wire). A send by another API client is stored, never dropped: when a hold has lasted
+ * too long (`mayHold` false) it is stored all the same.
  */
-export async function ingestEcho(ctx: InboxCtx, item: unknown, at: number): Promise<Outcome> {
+export async function ingestEcho(ctx: InboxCtx, item: unknown, at: number, mayHold = true): Promise<Outcome> {
   const p = parseItem(item);
   if (!("content" in p)) return p;
   const [existing] = await byExternalQuery(ctx.db, ctx.instance.id, p.key.id);
   if (existing) return { status: "ignored", reason: "echo of a message already stored" };
   const contact = await resolveContact(ctx, p.digits, null);
   const mine = await unmatchedOutbound(ctx.db, ctx.instance.id, contact.id);
-  const same = mine.find((m) => m.type === p.content.type && (p.content.type !== "text" || m.content === p.content.text));
+  const same = mine.find((m) => sameContent(m, p.content));
   if (same) {
     const [claimed] = await attachExternalIdStmt(ctx.db, same.id, p.key.id);
     if (claimed) ctx.changes.message(claimed.id, claimed.conversationId);
     await applyHeld(ctx, p.key.id);
     return { status: "processed", reason: "echo matched our pending send" };
   }
-  if (mine.length) return { status: "held", reason: "waiting for our send to be acknowledged" };
+  if (mayHold && mine.some((m) => m.status === "pending")) return { status: "held", reason: "waiting for our send to be acknowledged" };
   // A campaign send to them may be this one, its message not recorded yet: the alarm looks again.
-  if (await campaignSendInFlight(ctx.db, ctx.instance.id, contact.id)) return { status: "held", reason: "waiting for a campaign send to be recorded" };
+  if (mayHold && (await campaignSendInFlight(ctx.db, ctx.instance.id, contact.id))) return { status: "held", reason: "waiting for a campaign send to be recorded" };
   return storeNew(ctx, p, item as Obj, contact, at, "user");
+}
+
+type Outgoing = Pick<MessageRow, "type" | "content" | "caption" | "mimeType" | "fileName">;
+
+const baseMime = (m: string) => m.split(";")[0]!.trim().toLowerCase();
+
+/**
+ * Whether an echo carries what our message sent: the same text, or media with the same caption
+ * and (when both are known) file name and mimetype. Audio is converted to a voice note by
+ * Evolution, so its mimetype says nothing.
+ */
+function sameContent(m: Outgoing, c: Content): boolean {
+  if (m.type !== c.type) return false;
+  if (c.type === "text") return m.content === c.text;
+  if ((m.caption ?? "") !== (c.caption ?? "")) return false;
+  if (m.fileName && c.fileName && m.fileName !== c.fileName) return false;
+  if (c.type !== "audio" && m.mimeType && c.mimeType && baseMime(m.mimeType) !== baseMime(c.mimeType)) return false;
+  return true;
 }
 
 async function storeNew(ctx: InboxCtx, p: Parsed, data: Obj, contact: { id: string; name: string | null }, at: number, sender: MessageRow["sender"]): Promise<Outcome> {

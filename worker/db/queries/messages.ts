@@ -1,6 +1,6 @@
 // Message rows. (instance_id, external_id) is unique: Evolution's key.id is the dedupe key, and
 // status only ever moves forward (pending|failed → sent → delivered → read).
-import { type SQL, and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { type SQL, and, asc, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { SQLiteInsertValue } from "drizzle-orm/sqlite-core";
 import type { Cursor } from "../../lib/pagination";
 import type { Db } from "../client";
@@ -66,14 +66,20 @@ export function markDeletedStmt(db: Db, instanceId: string, externalId: string, 
 /** Who sends through Evolution's API from Parley (a menu's answers go out as `workflow`). */
 export const OUR_SENDERS = ["user", "agent", "campaign", "workflow"] as const satisfies readonly MessageRow["sender"][];
 
+/** Appended to a send's failure when Evolution may have sent it anyway (a timed-out send). */
+export const MAYBE_DELIVERED = "(it may still have been delivered)";
+/** How long such a failed send may still be claimed by its echo. */
+const MAYBE_DELIVERED_MS = 60 * 60 * 1000;
+
 /**
- * Our outbound messages to this contact on this instance that Evolution's key.id has not been
- * attached to yet (pending first, then failed: a send that timed out on our side may still
- * have gone out). Oldest first.
+ * Our outbound messages to this contact on this instance that may still get Evolution's key.id:
+ * pending ones, then recent failed ones whose send may have gone out all the same (a send that
+ * timed out on our side). A send that failed for sure is never a candidate: an echo like it is
+ * another API client's message. Oldest first.
  */
 export async function unmatchedOutbound(db: Db, instanceId: string, contactId: string) {
   return db
-    .select({ id: messages.id, type: messages.type, content: messages.content, caption: messages.caption, status: messages.status })
+    .select({ id: messages.id, type: messages.type, content: messages.content, caption: messages.caption, mimeType: messages.mimeType, fileName: messages.fileName, status: messages.status })
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
     .where(
@@ -82,7 +88,10 @@ export async function unmatchedOutbound(db: Db, instanceId: string, contactId: s
         eq(conversations.contactId, contactId),
         eq(messages.fromMe, true),
         isNull(messages.externalId),
-        inArray(messages.status, ["pending", "failed"]),
+        or(
+          eq(messages.status, "pending"),
+          and(eq(messages.status, "failed"), sql`instr(${messages.error}, ${MAYBE_DELIVERED}) > 0`, sql`${messages.updatedAt} > ${NOW} - ${MAYBE_DELIVERED_MS}`),
+        ),
         inArray(messages.sender, OUR_SENDERS),
       ),
     )

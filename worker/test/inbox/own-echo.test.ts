@@ -37,6 +37,21 @@ describe("send.message echoes of our own sends", () => {
     expect({ fromMe: await fromMeRows(conv), agentPaused: agent?.agent_paused }).toEqual({ fromMe: [{ id: pending, sender: "workflow", external_id: echoId, status: "sent" }], agentPaused: 0 });
   });
 
+  it("an echo of our pending image claims it by caption and mimetype", async () => {
+    const inst = await seedInstance({ status: "open" });
+    const from = phone();
+    const conv = await conversationWith(inst, from);
+    const ours = newMsgId();
+    await env.DB.prepare("INSERT INTO messages (id, conversation_id, instance_id, type, from_me, caption, mime_type, status, sender) VALUES (?, ?, ?, 'image', 1, 'nossa promoção', 'image/jpeg', 'pending', 'agent')")
+      .bind(ours, conv, inst.id)
+      .run();
+    const echoId = keyId();
+    const image = { imageMessage: { url: "https://mmg.whatsapp.net/x.enc", mimetype: "image/jpeg", caption: "nossa promoção" } };
+    await send(inst, "send.message", { ...upsert({ id: echoId, from, fromMe: true, pushName: "Você", message: image, messageType: "imageMessage" }), status: "PENDING" });
+    await settled(inst.id, `send.message:${echoId}`);
+    expect(await fromMeRows(conv)).toEqual([{ id: ours, sender: "agent", external_id: echoId, status: "sent" }]);
+  });
+
   it("an echo stored as a message of its own gives way to ours when the send reports its key (no keyless copy)", async () => {
     const inst = await seedInstance({ status: "open" });
     const from = phone();
