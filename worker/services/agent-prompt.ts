@@ -20,7 +20,9 @@ export function estimateTokens(text: string): number {
 function lineOf(m: HistoryRow): string {
   const text = m.type === "text" ? (m.content ?? "") : [`[${m.type}${m.fileName ? `: ${m.fileName}` : ""}]`, m.caption ?? ""].filter(Boolean).join(" ");
   // The model must tell its own words from a colleague's: humans' messages are marked.
-  return m.sender === "user" || m.sender === "phone" ? `[human colleague] ${text}` : m.sender === "campaign" ? `[campaign message] ${text}` : text;
+  if (m.sender === "user" || m.sender === "phone") return `[human colleague] ${text}`;
+  if (m.sender === "campaign") return `[campaign message] ${text}`;
+  return m.sender === "workflow" ? `[menu message] ${text}` : text;
 }
 
 function clip(text: string): string {
