@@ -4,7 +4,7 @@
 // with exponential backoff (the queue's own redelivery), then `failed` with the reason.
 import { z } from "zod";
 import { getDb } from "../db/client";
-import { MAYBE_DELIVERED, failPending, loadForSend } from "../db/queries/messages";
+import { MAYBE_DELIVERED, attachExternalIdStmt, failPending, loadForSend } from "../db/queries/messages";
 import { EvolutionError, evolutionClientFromEnv } from "../services/evolution-client";
 import { readMediaBase64 } from "../services/media-store";
 import { publish } from "../services/realtime";
@@ -70,7 +70,7 @@ export async function sendOne(env: Env, messageId: string, attempt: number): Pro
           ...(m.caption ? { caption: m.caption } : {}),
         });
     }
-    await env.WA_INSTANCE.getByName(found.instanceId).outboundSent(m.id, sent.key.id);
+    await recordSent(env, found.instanceId, m.id, sent.key.id);
     return "done";
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
@@ -81,5 +81,25 @@ export async function sendOne(env: Env, messageId: string, attempt: number): Pro
     }
     const why = err instanceof EvolutionError && err.status === 0 && !err.retryable ? `${reason} ${MAYBE_DELIVERED}` : reason;
     return fail(env, m.id, attempt > 1 ? `${why} (after ${attempt} attempts)` : why);
+  }
+}
+
+/**
+ * Evolution took the message: whatever happens next it is never sent again. Its key.id goes
+ * through the instance object (which matches early receipts and echoes); if that cannot be
+ * reached, straight to D1, so receipts still find it.
+ */
+async function recordSent(env: Env, instanceId: string, messageId: string, keyId: string): Promise<void> {
+  try {
+    await env.WA_INSTANCE.getByName(instanceId).outboundSent(messageId, keyId);
+    return;
+  } catch (err) {
+    console.warn(JSON.stringify({ at: "send.record", messageId, keyId, via: "instance", error: String(err) }));
+  }
+  try {
+    const [row] = await attachExternalIdStmt(getDb(env.DB), messageId, keyId);
+    if (row) await Promise.all([publish(env, "messages", messageId, { conversation_id: row.conversationId }), publish(env, "conversations", row.conversationId)]);
+  } catch (err) {
+    console.error(JSON.stringify({ at: "send.record", messageId, keyId, via: "d1", error: String(err) }));
   }
 }

@@ -4,6 +4,8 @@ import { api, deliver, envelope, eventually, jsonOf, uid } from "../helpers";
 import { installSimulator } from "../simulator-harness";
 import type { ConversationView, MessageView } from "../../shared/inbox";
 import type { InstanceView } from "../../shared/instances";
+import { sendOne } from "../../queues/send";
+import { newId } from "../../lib/ids";
 
 // Acks without delay: the simulator's ack timers run inside the queue consumer's invocation
 // (its fetch is the simulator) and workerd cancels them when that invocation ends. Immediate
@@ -135,6 +137,23 @@ describe("outbound messages through the Evolution simulator", () => {
     expect(row.conversation_id).toBe(sent.conversation_id);
     // A second message from the archive goes to the same active conversation.
     expect((await jsonOf<MessageView>(await post(conv.id, { type: "text", content: "Ótimo" }))).conversation_id).toBe(sent.conversation_id);
+  });
+
+  it("Evolution took it but the instance object cannot be reached: the key goes to D1 and it is never sent twice", { timeout: 20_000 }, async () => {
+    const inst = await openInstance();
+    const { conv } = await conversationWith(inst);
+    const id = newId("message");
+    await env.DB.prepare("INSERT INTO messages (id, conversation_id, instance_id, type, from_me, content, status, sender, timestamp) VALUES (?, ?, ?, 'text', 1, 'Só uma vez', 'pending', 'user', ?)")
+      .bind(id, conv.id, inst.id, Date.now())
+      .run();
+    const unreachable = { getByName: () => ({ outboundSent: () => Promise.reject(new Error("Durable Object reset")) }) };
+    const broken = new Proxy(env, { get: (target, key) => (key === "WA_INSTANCE" ? unreachable : Reflect.get(target, key)) });
+    expect(await sendOne(broken, id, 1)).toBe("done");
+    expect(await sendOne(broken, id, 2)).toBe("done"); // a redelivery of the queue message
+    const sends = sim.sends(inst.name);
+    expect(sends).toHaveLength(1);
+    const row = await env.DB.prepare("SELECT status, external_id FROM messages WHERE id = ?").bind(id).first();
+    expect(row).toEqual({ status: "sent", external_id: sends[0]!.keyId });
   });
 
   it("validates the body: 400 naming the field", async () => {
