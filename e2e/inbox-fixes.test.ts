@@ -25,6 +25,15 @@ describe("inbox fixes in Chromium", () => {
     await signIn(page, stack.baseUrl, stack.adminToken);
     return page;
   };
+  /** A conversation started by an inbound message from `pushName`, open in a new page. */
+  const threadOf = async (pushName: string, text: string, from = rnd()) => {
+    await inbound({ from, pushName, text });
+    await expect.poll(async () => (await find(pushName)).id, { timeout: 10_000 }).toMatch(/^cv_/);
+    const { id } = await find(pushName);
+    const page = await open();
+    await page.goto(`${stack.baseUrl}/inbox/${id}`);
+    return { id, page, from };
+  };
   /** expect.poll is for tests only; beforeAll waits with this. */
   const until = async (ok: () => Promise<boolean>, what: string) => {
     for (const deadline = Date.now() + 15_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) if (await ok().catch(() => false)) return;
@@ -110,12 +119,7 @@ describe("inbox fixes in Chromium", () => {
   });
 
   it("a message that arrived while the tab was hidden is marked read when the tab with its thread open becomes visible", async () => {
-    const from = rnd();
-    await inbound({ from, pushName: "Kim Hidden", text: "k1" });
-    await expect.poll(async () => (await find("Kim Hidden")).id, { timeout: 10_000 }).toMatch(/^cv_/);
-    const { id } = await find("Kim Hidden");
-    const page = await open();
-    await page.goto(`${stack.baseUrl}/inbox/${id}`);
+    const { id, page, from } = await threadOf("Kim Hidden", "k1");
     await page.locator('[data-testid="message"]', { hasText: "k1" }).waitFor();
     await expect.poll(async () => (await conv(id)).unread_count, { timeout: 10_000 }).toBe(0);
     await setVisible(page, false);
@@ -131,11 +135,7 @@ describe("inbox fixes in Chromium", () => {
   });
 
   it("Archive asks first, archives and returns to the list; an archived thread shows a banner, keeps its composer, and a message written there opens the contact's new active conversation", async () => {
-    await inbound({ from: rnd(), pushName: "Arturo Archive", text: "please archive me" });
-    await expect.poll(async () => (await find("Arturo Archive")).id, { timeout: 10_000 }).toMatch(/^cv_/);
-    const { id } = await find("Arturo Archive");
-    const page = await open();
-    await page.goto(`${stack.baseUrl}/inbox/${id}`);
+    const { id, page } = await threadOf("Arturo Archive", "please archive me");
     let asked = "";
     page.once("dialog", (d) => {
       asked = d.message();
@@ -166,12 +166,7 @@ describe("inbox fixes in Chromium", () => {
   });
 
   it("composer: a removed attachment can be chosen again, a voice note's text is sent after it, and the text box stops at 4096 characters", async () => {
-    const from = rnd();
-    await inbound({ from, pushName: "Fiona Files", text: "send me files" });
-    await expect.poll(async () => (await find("Fiona Files")).id, { timeout: 10_000 }).toMatch(/^cv_/);
-    const { id } = await find("Fiona Files");
-    const page = await open();
-    await page.goto(`${stack.baseUrl}/inbox/${id}`);
+    const { id, page } = await threadOf("Fiona Files", "send me files");
     await page.locator('[data-testid="message"]').first().waitFor();
     const fileInput = page.getByLabel("Attach a file");
     const png = { name: "small.png", mimeType: "image/png", buffer: Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64") };
