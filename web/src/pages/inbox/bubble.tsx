@@ -1,5 +1,5 @@
 import type { MessageView } from "../../../../worker/shared/inbox";
-import { clockTime, fullDateTime } from "./format";
+import { clockTime, failureSentence, fullDateTime } from "./format";
 
 const TICKS: Record<MessageView["status"], { mark: string; label: string }> = {
   pending: { mark: "○", label: "Sending" },
@@ -59,7 +59,9 @@ export function Bubble({ m, onRetry }: { m: MessageView; onRetry: (m: MessageVie
         </div>
         {m.status === "failed" && (
           <div class="bubble-failed small">
-            <span>{m.error ?? "Not sent"}</span>
+            <span title={m.error ?? undefined} data-testid="failure">
+              {failureSentence(m.error)}
+            </span>
             <button type="button" class="link" onClick={() => onRetry(m)}>
               Retry
             </button>

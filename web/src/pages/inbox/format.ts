@@ -25,6 +25,26 @@ export function dayLabel(iso: string, now = new Date()): string {
   return d.toLocaleDateString([], { weekday: "short", day: "numeric", month: "short", ...(d.getFullYear() === now.getFullYear() ? {} : { year: "numeric" }) });
 }
 
+/**
+ * Why a send failed, as a sentence for the bubble (the stored reason, e.g. "Evolution POST
+ * /message/sendText/x → 500: …", goes in its tooltip). Reasons not from Evolution are sentences already.
+ */
+export function failureSentence(error: string | null): string {
+  if (!error) return "Not sent.";
+  if (!error.startsWith("Evolution ")) return error;
+  const tries = /\(after (\d+) attempts\)/.exec(error)?.[1];
+  const after = tries ? ` (tried ${tries} times)` : "";
+  if (/is not on WhatsApp/.test(error)) return "This number is not on WhatsApp.";
+  if (/Connection Closed|not connected/i.test(error)) return `The WhatsApp number was not connected${after}.`;
+  if (/may still have been delivered/.test(error)) return "WhatsApp did not answer in time; the message may still have been delivered.";
+  const status = Number(/ → (\d{3}):/.exec(error)?.[1] ?? 0);
+  if (status === 401 || status === 403) return "The WhatsApp server refused Parley's credentials.";
+  if (status === 413) return "The attachment is too large for WhatsApp.";
+  if (status >= 500) return `The WhatsApp server had an error${after}.`;
+  if (status >= 400) return "The WhatsApp server refused this message.";
+  return `The WhatsApp server could not be reached${after}.`;
+}
+
 export function typeOfFile(mime: string): Exclude<MessageType, "text"> {
   if (mime.startsWith("image/")) return "image";
   if (mime.startsWith("video/")) return "video";
