@@ -23,6 +23,7 @@ const WARM_CONTACTS = 2000;
 
 /** A held event that never found its message is set aside after this long. */
 const HOLD_MAX_MS = 60 * 60 * 1000;
+const mayStillHold = (d: { receivedAt?: number }) => d.receivedAt === undefined || Date.now() - d.receivedAt < HOLD_MAX_MS;
 
 /** See WaInstance.mirrorPlan(). */
 export type MirrorPlan = { stmts: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]; more: boolean; done: (results: unknown[]) => void };
@@ -196,7 +197,7 @@ export class InstanceInbox {
     if (outcome.status === "held") {
       this.held = null; // a new held receipt: reload the set before the next message
       announce();
-      if (d.receivedAt === undefined || Date.now() - d.receivedAt < HOLD_MAX_MS) return "deferred";
+      if (mayStillHold(d)) return "deferred";
       [status, reason] = ["ignored", `its message never arrived (${reason ?? "held"})`];
     }
     if (!outcome.settled) await settleWebhookEventsStmt(db, [d.eventId], status, reason);
@@ -210,7 +211,7 @@ export class InstanceInbox {
         return this.each(d.data, (item) => ingestUpsert(ctx, item, d.at));
       case "send.message": {
         // An echo held past HOLD_MAX_MS matched nothing of ours: it is stored, not dropped.
-        const mayHold = d.receivedAt === undefined || Date.now() - d.receivedAt < HOLD_MAX_MS;
+        const mayHold = mayStillHold(d);
         return this.each(d.data, (item) => ingestEcho(ctx, item, d.at, mayHold));
       }
       case "messages.update":

@@ -7,7 +7,7 @@ import { getDb } from "../db/client";
 import { MAYBE_DELIVERED, attachExternalIdStmt, failPending, loadForSend } from "../db/queries/messages";
 import { EvolutionError, evolutionClientFromEnv } from "../services/evolution-client";
 import { readMediaBase64 } from "../services/media-store";
-import { publish } from "../services/realtime";
+import { publishMessage } from "../services/realtime";
 
 export const SEND_ATTEMPTS = 3;
 const body = z.object({ messageId: z.string().min(1).max(64) });
@@ -37,7 +37,7 @@ export async function handleSendBatch(batch: MessageBatch<unknown>, env: Env): P
 
 async function fail(env: Env, id: string, reason: string): Promise<"done"> {
   const row = await failPending(getDb(env.DB), id, reason.slice(0, 1000));
-  if (row) await Promise.all([publish(env, "messages", id, { conversation_id: row.conversationId }), publish(env, "conversations", row.conversationId)]);
+  if (row) await publishMessage(env, id, row.conversationId);
   return "done";
 }
 
@@ -98,7 +98,7 @@ async function recordSent(env: Env, instanceId: string, messageId: string, keyId
   }
   try {
     const [row] = await attachExternalIdStmt(getDb(env.DB), messageId, keyId);
-    if (row) await Promise.all([publish(env, "messages", messageId, { conversation_id: row.conversationId }), publish(env, "conversations", row.conversationId)]);
+    if (row) await publishMessage(env, messageId, row.conversationId);
   } catch (err) {
     console.error(JSON.stringify({ at: "send.record", messageId, keyId, via: "d1", error: String(err) }));
   }

@@ -12,7 +12,7 @@ import { onHumanMessage } from "./agent-hooks";
 import { onContactMessage } from "./inbound-hooks";
 import { stripMedia } from "./webhook-envelope";
 import { type InboxCtx, resolveContact } from "./inbox-context";
-import { applyHeld } from "./inbox-receipts";
+import { type HeldRow, applyHeld } from "./inbox-receipts";
 import { resolveChatJid, timestampMs } from "./jid";
 import { type Content, messageContent, previewOf } from "./message-content";
 
@@ -51,14 +51,12 @@ export async function ingestUpsert(ctx: InboxCtx, item: unknown, at: number): Pr
   return storeNew(ctx, p, data, contact, at, p.fromMe ? "phone" : "contact");
 }
 
-type HeldRow = { id: string; payload: string; receivedAt?: number };
-
 /**
  * send.message: Evolution's copy of a message sent through its API. Ours never becomes a second
  * message: it matches by key.id, or — when the echo beats the send response — claims our
  * in-flight message with the same content, or waits (held) while one of ours to that contact is
- * still pending (or a campaign send to them is on the wire). A send by another API client is stored, never dropped: when a hold has lasted
- * too long (`mayHold` false) it is stored all the same.
+ * still pending or a campaign send to them is on the wire. A send by another API client is
+ * stored, never dropped: when a hold has lasted too long (`mayHold` false) it is stored anyway.
  */
 export async function ingestEcho(ctx: InboxCtx, item: unknown, at: number, mayHold = true): Promise<Outcome> {
   const p = parseItem(item);

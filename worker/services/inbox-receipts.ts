@@ -81,7 +81,8 @@ export async function ingestDelete(ctx: InboxCtx, data: unknown, at: number): Pr
   return found.length ? { status: "processed" } : { status: "held", reason: "message not stored yet" };
 }
 
-type HeldRow = { id: string; payload: string; receivedAt?: number };
+/** A held delivery (left `received` until its message lands), as heldEventsQuery reads it. */
+export type HeldRow = { id: string; payload: string; receivedAt?: number };
 
 function bestStatus(rows: HeldRow[], keyId: string): MessageStatus | null {
   let best: MessageStatus | null = null;

@@ -11,7 +11,7 @@ import type { SendMessageInput } from "../routes/conversations/conversations.sch
 import { stripDataUrl } from "./evolution-client";
 import { MAX_MEDIA_BYTES, base64Bytes, mediaKeyFor, putMedia, tooLarge } from "./media-store";
 import { previewOf } from "./message-content";
-import { publish } from "./realtime";
+import { publish, publishMessage } from "./realtime";
 
 const DEFAULT_MIME: Record<string, string> = {
   image: "image/jpeg",
@@ -71,7 +71,7 @@ export async function queueOutbound(env: Env, from: ConversationRow, input: Send
   ]);
   if (sender === "user") await onHumanMessage(env, conv.id); // a human took over: the agent steps back
   await env.SEND_QUEUE.send({ messageId: id });
-  await Promise.all([publish(env, "messages", id, { conversation_id: conv.id }), publish(env, "conversations", conv.id)]);
+  await publishMessage(env, id, conv.id);
   const row = await getMessage(db, id);
   if (!row) throw new Error("message vanished after insert");
   return row;

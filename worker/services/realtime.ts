@@ -23,3 +23,11 @@ export async function publishMany(env: Env, events: ChangedEvent[]): Promise<voi
     console.error(JSON.stringify({ at: "realtime.publishMany", events: events.length, error: String(err) }));
   }
 }
+
+/** A message changed: its thread and the conversation list (its preview, order or unread count). */
+export function publishMessage(env: Env, messageId: string, conversationId: string): Promise<void> {
+  return publishMany(env, [
+    { type: "changed", topic: "messages", id: messageId, data: { conversation_id: conversationId } },
+    { type: "changed", topic: "conversations", id: conversationId },
+  ]);
+}
