@@ -47,7 +47,10 @@ describe("inbox fixes in Chromium", () => {
     }, visible);
 
   const LONG = `Maximiliana ${"Verylongname".repeat(8)}`;
-  const bulk = Array.from({ length: 55 }, (_, i) => ({ from: rnd(), pushName: `Bulk ${String(i).padStart(2, "0")}`, text: `bulk msg ${i}` }));
+  // Stamped minutes ago, a second apart: the long-named conversation (stamped now) is strictly the
+  // newest, never tied with them in WhatsApp's whole seconds (ties order by id: random).
+  const bulkAt = Math.floor(Date.now() / 1000) - 600;
+  const bulk = Array.from({ length: 55 }, (_, i) => ({ from: rnd(), pushName: `Bulk ${String(i).padStart(2, "0")}`, text: `bulk msg ${i}`, timestamp: bulkAt + i }));
 
   beforeAll(async () => {
     await buildDashboard();
