@@ -32,7 +32,7 @@ async function time(fn: () => Promise<void> | void): Promise<{ p50: number; p95:
   return { p50: pct(samples, 50), p95: pct(samples, 95) };
 }
 
-// The statements the query layer (worker/db/queries/contacts.ts listContacts) runs, written out:
+// The statements the query layer (worker/contacts/contacts.queries.ts listContacts) runs, written out:
 // the dense page attempt + count in one batch, then the sparse page only when the dense one
 // came back short. The ratio therefore isolates what HTTP, the Worker and the D1 binding add.
 const PAGE = 51; // limit 50 + 1 to detect the next page

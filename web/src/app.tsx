@@ -10,7 +10,7 @@ const Contacts = lazy(() => import("./pages/contacts").then((m) => m.Contacts));
 const Inbox = lazy(() => import("./pages/inbox").then((m) => m.Inbox));
 const Campaigns = lazy(() => import("./pages/campaigns").then((m) => m.Campaigns));
 const Agents = lazy(() => import("./pages/agents").then((m) => m.Agents));
-const Workflows = lazy(() => import("./pages/workflows").then((m) => m.Workflows));
+const Workflows = lazy(() => import("./pages/menus").then((m) => m.Workflows));
 const About = lazy(() => import("./pages/about").then((m) => m.About));
 const NotFound = lazy(() => import("./pages/not-found").then((m) => m.NotFound));
 

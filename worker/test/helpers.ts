@@ -40,7 +40,7 @@ export async function eventually<T>(fn: () => Promise<T | undefined | null | fal
 
 /** Inserts an instance row directly (no Evolution call) and returns its id and secret. */
 export async function seedInstance(overrides: Record<string, unknown> = {}) {
-  const { newId, randomToken } = await import("../lib/ids");
+  const { newId, randomToken } = await import("../platform/lib/ids");
   const id = newId("instance");
   const secret = randomToken(32);
   const name = `test-${uid()}`;

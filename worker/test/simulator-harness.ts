@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { vi } from "vitest";
-import { createEvolutionSimulator } from "../simulator";
+import { createEvolutionSimulator } from "../../simulator";
 
 /**
  * The Evolution simulator wired into the test runtime: the Worker's outbound calls to

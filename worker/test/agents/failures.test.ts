@@ -1,13 +1,13 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { getDb } from "../../db/client";
-import { getConversation } from "../../db/queries/conversations";
-import { setModelForTests } from "../../services/ai-reply";
-import { queueOutbound } from "../../services/outbound";
+import { getDb } from "../../platform/db/client";
+import { getConversation } from "../../inbox/conversations.queries";
+import { setModelForTests } from "../../agents/ai-reply";
+import { queueOutbound } from "../../inbox/outbound";
 import { addMessage, convState, createAgent, job, messagesOf, runJobs, scriptedModel, seedConversation, testEnv, textResult } from "./fixtures";
 import { MockLanguageModelV4 } from "ai/test";
-import { aiBackoff } from "../../queues/ai-reply";
-import * as realtime from "../../services/realtime";
+import { aiBackoff } from "../../agents/ai-reply.queue";
+import * as realtime from "../../platform/realtime/publish";
 import { api, jsonOf } from "../helpers";
 
 afterEach(() => {

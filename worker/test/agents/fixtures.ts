@@ -3,8 +3,8 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { MockLanguageModelV4 } from "ai/test";
 import { handleQueue } from "../../queues";
-import type { AiReplyJob } from "../../services/agent-hooks";
-import { newId } from "../../lib/ids";
+import type { AiReplyJob } from "../../agents/hooks";
+import { newId } from "../../platform/lib/ids";
 import { api, jsonOf, seedInstance, uid } from "../helpers";
 import type { AgentView } from "../../shared/agents";
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { onInboundMessage } from "../../services/agent-hooks";
-import { setModelForTests } from "../../services/ai-reply";
-import type { AiReplyJob } from "../../services/agent-hooks";
+import { onInboundMessage } from "../../agents/hooks";
+import { setModelForTests } from "../../agents/ai-reply";
+import type { AiReplyJob } from "../../agents/hooks";
 import { addMessage, contactRow, convState, createAgent, job, messagesOf, runJobs, scriptedModel, seedConversation, testEnv, textResult, toolResult } from "./fixtures";
 
 afterEach(() => setModelForTests(null));

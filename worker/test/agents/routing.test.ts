@@ -1,11 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { getDb } from "../../db/client";
-import { onInboundMessage } from "../../services/agent-hooks";
-import { routeAgent } from "../../services/agent-routing";
+import { getDb } from "../../platform/db/client";
+import { onInboundMessage } from "../../agents/hooks";
+import { routeAgent } from "../../agents/routing";
 import { seedInstance } from "../helpers";
-import { setModelForTests } from "../../services/ai-reply";
-import type { AiReplyJob } from "../../services/agent-hooks";
+import { setModelForTests } from "../../agents/ai-reply";
+import type { AiReplyJob } from "../../agents/hooks";
 import { addMessage, createAgent, messagesOf, runJobs, scriptedModel, seedContact, seedConversation, testEnv, textResult } from "./fixtures";
 
 const db = () => getDb(env.DB);

@@ -2,7 +2,7 @@ import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { eventually } from "../helpers";
-import { createEvolutionSimulator } from "../../simulator";
+import { createEvolutionSimulator } from "../../../simulator";
 import { control, createCampaign, openInstance, seedContacts, settle, tag, waitForStatus } from "./fixtures";
 
 // Evolution emits send.message without waiting (EVOLUTION.md §3.7): here each send's HTTP answer

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { api, eventually, jsonOf, uid } from "../helpers";
-import type { EvolutionSimulator } from "../../simulator";
+import type { EvolutionSimulator } from "../../../simulator";
 import type { CampaignDetail } from "../../shared/campaigns";
-import { newId } from "../../lib/ids";
+import { newId } from "../../platform/lib/ids";
 
 /** Creates an instance through the API (so the simulator knows it) and scans it open. */
 export async function openInstance(sim: EvolutionSimulator): Promise<{ id: string; name: string }> {

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
-import { OPT_OUT_CONFIRMATION, isOptOut, onCampaignReceipt, onContactReply } from "../../services/campaign-followup";
+import { OPT_OUT_CONFIRMATION, isOptOut, onCampaignReceipt, onContactReply } from "../../campaigns/followup";
 import { api, jsonOf } from "../helpers";
 import { installSimulator } from "../simulator-harness";
 import { control, createCampaign, openInstance, seedContacts, tag, waitForStatus, settle } from "./fixtures";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { capDay, inWindow, nextWindowOpen, pacingOf, slotGapMs } from "../../services/campaign-pacing";
+import { capDay, inWindow, nextWindowOpen, pacingOf, slotGapMs } from "../../campaigns/pacing";
 import { renderTemplate, unknownVariables } from "../../shared/campaign-template";
 import { api, jsonOf } from "../helpers";
 

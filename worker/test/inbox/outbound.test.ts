@@ -4,8 +4,8 @@ import { api, deliver, envelope, eventually, jsonOf, uid } from "../helpers";
 import { installSimulator } from "../simulator-harness";
 import type { ConversationView, MessageView } from "../../shared/inbox";
 import type { InstanceView } from "../../shared/instances";
-import { sendOne } from "../../queues/send";
-import { newId } from "../../lib/ids";
+import { sendOne } from "../../inbox/send.queue";
+import { newId } from "../../platform/lib/ids";
 
 // Acks without delay: the simulator's ack timers run inside the queue consumer's invocation
 // (its fetch is the simulator) and workerd cancels them when that invocation ends. Immediate

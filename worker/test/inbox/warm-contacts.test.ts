@@ -3,11 +3,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { seedInstance } from "../helpers";
 import { type Inst, contactByNumber, messageByExternal, phone, send, upsert } from "./fixtures";
 import { installSimulator } from "../simulator-harness";
-import { InstanceInbox, type MessageResult } from "../../durable-objects/instance-inbox";
-import { getDb } from "../../db/client";
-import { insertContact } from "../../db/queries/contacts";
-import { insertConversationStmt } from "../../db/queries/conversations";
-import { newId } from "../../lib/ids";
+import { InstanceInbox, type MessageResult } from "../../inbox/instance-inbox";
+import { getDb } from "../../platform/db/client";
+import { insertContact } from "../../contacts/contacts.queries";
+import { insertConversationStmt } from "../../inbox/conversations.queries";
+import { newId } from "../../platform/lib/ids";
 
 const { restore } = installSimulator();
 afterAll(restore);

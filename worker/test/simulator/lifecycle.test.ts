@@ -1,6 +1,6 @@
 // QR codes, scanning, logout/delete and how each webhook is routed (EVOLUTION.md §3, §4.1, §4.2, §4.7).
 import { describe, expect, it } from "vitest";
-import { PNG_SIGNATURE, base64ToBytes } from "../../simulator/png";
+import { PNG_SIGNATURE, base64ToBytes } from "../../../simulator/png";
 import { HOOK_URL, createInstance, setup } from "./sim-helpers";
 
 describe("QR codes", () => {

@@ -1,7 +1,7 @@
 // Sends (send.message + messages.update acks) and injected inbound messages (messages.upsert,
 // media served by getBase64FromMediaMessage) — EVOLUTION.md §2.9–2.14, §4.3–4.5.
 import { describe, expect, it } from "vitest";
-import { PNG_SIGNATURE, base64ToBytes } from "../../simulator/png";
+import { PNG_SIGNATURE, base64ToBytes } from "../../../simulator/png";
 import { createInstance, evo, setup } from "./sim-helpers";
 
 type Upsert = {

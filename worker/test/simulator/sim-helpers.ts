@@ -1,9 +1,9 @@
 // Shared wiring for simulator tests: a simulator whose webhook deliveries land in an array, and
 // the real Evolution client talking to it through sim.app.fetch (no network).
-import { createEvolutionClient } from "../../services/evolution-client";
-import type { InstanceRef } from "../../services/evolution-client";
-import { createEvolutionSimulator } from "../../simulator";
-import type { SimulatorOptions } from "../../simulator";
+import { createEvolutionClient } from "../../platform/evolution/client";
+import type { InstanceRef } from "../../platform/evolution/client";
+import { createEvolutionSimulator } from "../../../simulator";
+import type { SimulatorOptions } from "../../../simulator";
 import { uid } from "../helpers";
 
 export const GLOBAL_KEY = "sim-global-key";

@@ -4,7 +4,7 @@ import type { MessageView } from "../../../../worker/shared/inbox";
 import { readAsDataUrl, typeOfFile } from "./format";
 
 const MAX_FILE = 16 * 1024 * 1024;
-/** The API's limits (worker/routes/conversations/conversations.schemas.ts). */
+/** The API's limits (worker/inbox/conversations.schemas.ts). */
 const MAX_TEXT = 4096;
 const MAX_CAPTION = 1024;
 

@@ -5,7 +5,7 @@ import type { ConversationView, Page } from "../../../../worker/shared/inbox";
 import { shortTime } from "./format";
 
 const PAGE = 50;
-/** The API's MAX_PAGE_SIZE (worker/lib/pagination.ts): a refresh refetches at most this many rows. */
+/** The API's MAX_PAGE_SIZE (worker/platform/lib/pagination.ts): a refresh refetches at most this many rows. */
 const MAX_LIMIT = 200;
 
 /** The conversation list: newest activity first, live re-ordering, search. */

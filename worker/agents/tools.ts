@@ -1,0 +1,72 @@
+// What the model may do besides answering (PRODUCT.md §5.6): remember a fact about the contact
+// (the llm_context append rule), tag or untag the contact, hand the conversation to a human.
+// Each tool returns a short result the model reads; none of them throws into the generation.
+import { type ToolSet, tool } from "ai";
+import { z } from "zod";
+import type { Db } from "../platform/db/client";
+import { changeContactTag, setAgentPaused } from "./replies.queries";
+import { MAX_LLM_CONTEXT_BYTES, tagSchema } from "../contacts/contacts.schemas";
+import type { AgentConversationEvent } from "../shared/agents";
+import { appendLlmContext } from "../contacts/context";
+import { publish } from "../platform/realtime/publish";
+
+export type ToolRun = {
+  env: Env;
+  db: Db;
+  agentId: string;
+  conversationId: string;
+  contactId: string;
+  /** Set when the model handed over during this run: its last words may still go out. */
+  handedOff: string | null;
+  effects: string[];
+};
+
+export function agentTools(run: ToolRun): ToolSet {
+  const tagTool = (op: "add" | "remove") =>
+    tool({
+      description: op === "add" ? "Add a tag to the contact (e.g. a product interest or a stage)." : "Remove a tag from the contact.",
+      inputSchema: z.object({ tag: z.string().describe("one tag, lower-case, no commas") }),
+      execute: async ({ tag }) => {
+        const parsed = tagSchema.safeParse(tag);
+        if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? "invalid tag" };
+        const changed = await changeContactTag(run.db, run.contactId, parsed.data, op);
+        if (changed) {
+          run.effects.push(`${op === "add" ? "tagged" : "untagged"} ${parsed.data}`);
+          await Promise.all([publish(run.env, "contacts", run.contactId), publish(run.env, "tags")]);
+        }
+        return { ok: true, changed };
+      },
+    });
+
+  return {
+    remember_about_contact: tool({
+      description:
+        "Save facts about this contact for future conversations. `entry` is a JSON object deep-merged into what we know (objects merge, arrays append).",
+      inputSchema: z.object({ entry: z.record(z.string(), z.unknown()).describe('e.g. {"preferences": {"size": "M"}}') }),
+      execute: async ({ entry }) => {
+        const result = await appendLlmContext(run.db, run.contactId, entry);
+        if (!result.ok)
+          return { ok: false, error: result.reason === "too_large" ? `llm_context would exceed ${MAX_LLM_CONTEXT_BYTES} bytes; save less` : "contact no longer exists" };
+        run.effects.push(`remembered ${Object.keys(entry).join(", ")}`);
+        await publish(run.env, "contacts", run.contactId);
+        return { ok: true };
+      },
+    }),
+    tag_contact: tagTool("add"),
+    untag_contact: tagTool("remove"),
+    hand_over_to_human: tool({
+      description: "Stop answering and hand this conversation to a human colleague. Say why.",
+      inputSchema: z.object({ reason: z.string().max(500).describe("why a human should take over") }),
+      execute: async ({ reason }) => {
+        run.handedOff = reason || "requested by the agent";
+        const changed = await setAgentPaused(run.db, run.conversationId, true);
+        if (changed) {
+          const data: AgentConversationEvent = { conversation_id: run.conversationId, agent_id: run.agentId, agent_status: "handoff", reason: run.handedOff };
+          await publish(run.env, "conversations", run.conversationId, data);
+        }
+        run.effects.push("handed over");
+        return { ok: true, note: "A human will take over. Tell the contact briefly, then stop." };
+      },
+    }),
+  };
+}

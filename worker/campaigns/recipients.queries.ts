@@ -1,0 +1,141 @@
+// Recipient state machine and the counters that mirror it. A recipient is
+//   pending (attempts 0)  → claimed: pending with attempts ≥ 1 (a send may be on the wire)
+//   claimed               → sent | failed   (with the counter, in ONE db.batch)
+//   pending (attempts 0)  → skipped          (cancel, opt-out; counter in the same batch)
+// Each counter statement is guarded by the same condition as the recipient statement it rides
+// with, and both run in one transaction: sent + failed + skipped + pending = contact_count always.
+import { and, asc, count, eq, gt, lt, sql } from "drizzle-orm";
+import type { Db } from "../platform/db/client";
+import { campaignRecipients as r, campaigns, contacts } from "../platform/db/schema";
+
+export type RecipientRow = typeof r.$inferSelect;
+export type RecipientStatus = RecipientRow["status"];
+
+const pk = (campaignId: string, contactId: string) => and(eq(r.campaignId, campaignId), eq(r.contactId, contactId));
+const stillClaimed = (campaignId: string, contactId: string) =>
+  sql`EXISTS (SELECT 1 FROM ${r} WHERE ${r.campaignId} = ${campaignId} AND ${r.contactId} = ${contactId} AND ${r.status} = 'pending' AND ${r.attempts} > 0)`;
+const stillUnclaimed = (campaignId: string, contactId: string) =>
+  sql`EXISTS (SELECT 1 FROM ${r} WHERE ${r.campaignId} = ${campaignId} AND ${r.contactId} = ${contactId} AND ${r.status} = 'pending' AND ${r.attempts} = 0)`;
+
+/** Unclaimed recipients after `after` in primary-key order: what the clock hands to the queue next. */
+export async function nextUnclaimed(db: Db, campaignId: string, after: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: r.contactId })
+    .from(r)
+    .where(and(eq(r.campaignId, campaignId), gt(r.contactId, after), eq(r.status, "pending"), eq(r.attempts, 0)))
+    .orderBy(asc(r.contactId))
+    .limit(limit);
+  return rows.map((x) => x.id);
+}
+
+/**
+ * The idempotency check: claims the recipient for one send. Succeeds once per recipient, and
+ * only while its campaign is in progress — so after pause/cancel returns no new send starts.
+ */
+export async function claim(db: Db, campaignId: string, contactId: string, now: number): Promise<boolean> {
+  const rows = await db
+    .update(r)
+    .set({ attempts: sql`${r.attempts} + 1`, updatedAt: now })
+    .where(
+      and(
+        pk(campaignId, contactId),
+        eq(r.status, "pending"),
+        eq(r.attempts, 0),
+        sql`EXISTS (SELECT 1 FROM ${campaigns} WHERE ${campaigns.id} = ${campaignId} AND ${campaigns.status} = 'in_progress')`,
+      ),
+    )
+    .returning({ id: r.contactId });
+  return rows.length === 1;
+}
+
+/**
+ * Whether a campaign send to this contact from this instance is claimed but not yet recorded:
+ * its send.message echo can arrive before the sender has stored the message (EVOLUTION.md §3.7).
+ */
+export async function campaignSendInFlight(db: Db, instanceId: string, contactId: string): Promise<boolean> {
+  const rows = await db
+    .select({ id: r.contactId })
+    .from(r)
+    .innerJoin(campaigns, eq(campaigns.id, r.campaignId))
+    .where(and(eq(r.contactId, contactId), eq(r.status, "pending"), gt(r.attempts, 0), eq(campaigns.instanceId, instanceId)))
+    .limit(1);
+  return rows.length > 0;
+}
+
+/** Gives a claim back when the send certainly did not leave (e.g. the instance was closed). */
+export async function releaseClaim(db: Db, campaignId: string, contactId: string, now: number): Promise<void> {
+  await db.update(r).set({ attempts: sql`${r.attempts} - 1`, updatedAt: now }).where(and(pk(campaignId, contactId), eq(r.status, "pending"), gt(r.attempts, 0)));
+}
+
+export function recordSentStmts(db: Db, campaignId: string, contactId: string, messageId: string, now: number) {
+  return [
+    db.update(campaigns).set({ sent: sql`${campaigns.sent} + 1`, updatedAt: now }).where(and(eq(campaigns.id, campaignId), stillClaimed(campaignId, contactId))),
+    db
+      .update(r)
+      .set({ status: "sent", messageId, error: null, sentAt: now, updatedAt: now })
+      .where(and(pk(campaignId, contactId), eq(r.status, "pending"), gt(r.attempts, 0))),
+  ] as const;
+}
+
+export function recordFailedStmts(db: Db, campaignId: string, contactId: string, error: string, now: number) {
+  return [
+    db.update(campaigns).set({ failed: sql`${campaigns.failed} + 1`, updatedAt: now }).where(and(eq(campaigns.id, campaignId), stillClaimed(campaignId, contactId))),
+    db
+      .update(r)
+      .set({ status: "failed", error: error.slice(0, 1000), updatedAt: now })
+      .where(and(pk(campaignId, contactId), eq(r.status, "pending"), gt(r.attempts, 0))),
+  ] as const;
+}
+
+/** An unclaimed recipient that must not be sent (opted out since the snapshot) → skipped. */
+export function skipStmts(db: Db, campaignId: string, contactId: string, reason: string, now: number) {
+  return [
+    db.update(campaigns).set({ skipped: sql`${campaigns.skipped} + 1`, updatedAt: now }).where(and(eq(campaigns.id, campaignId), stillUnclaimed(campaignId, contactId))),
+    db
+      .update(r)
+      .set({ status: "skipped", error: reason, updatedAt: now })
+      .where(and(pk(campaignId, contactId), eq(r.status, "pending"), eq(r.attempts, 0))),
+  ] as const;
+}
+
+/**
+ * Claims older than `before` whose outcome was never recorded (the consumer died between the
+ * Evolution call and the record). At-most-once: they are failed with an explicit error, never
+ * re-sent — a duplicate WhatsApp message is worse than a missing one.
+ */
+export async function failStaleClaims(db: Db, campaignId: string, before: number, now: number): Promise<void> {
+  const stale = and(eq(r.campaignId, campaignId), eq(r.status, "pending"), gt(r.attempts, 0), lt(r.updatedAt, before));
+  await db.batch([
+    db.update(campaigns).set({ failed: sql`${campaigns.failed} + (SELECT count(*) FROM ${r} WHERE ${stale})`, updatedAt: now }).where(eq(campaigns.id, campaignId)),
+    db.update(r).set({ status: "failed", error: "Interrupted during the send; not retried so the contact never gets it twice (it may have been delivered)", updatedAt: now }).where(stale),
+  ]);
+}
+
+/** Pending recipients split into never-claimed and claimed (in flight). */
+export async function pendingSplit(db: Db, campaignId: string): Promise<{ unclaimed: number; claimed: number; oldestClaim: number | null }> {
+  const [row] = await db
+    .select({
+      unclaimed: sql<number>`coalesce(sum(${r.attempts} = 0), 0)`,
+      claimed: sql<number>`coalesce(sum(${r.attempts} > 0), 0)`,
+      oldestClaim: sql<number | null>`min(CASE WHEN ${r.attempts} > 0 THEN ${r.updatedAt} END)`,
+    })
+    .from(r)
+    .where(and(eq(r.campaignId, campaignId), eq(r.status, "pending")));
+  return { unclaimed: Number(row?.unclaimed ?? 0), claimed: Number(row?.claimed ?? 0), oldestClaim: row?.oldestClaim ?? null };
+}
+
+export async function statusCounts(db: Db, campaignId: string): Promise<Partial<Record<RecipientStatus, number>>> {
+  const rows = await db.select({ status: r.status, n: count() }).from(r).where(eq(r.campaignId, campaignId)).groupBy(r.status);
+  return Object.fromEntries(rows.map((x) => [x.status, x.n]));
+}
+
+/** One page of recipients with the contact's name and number, in contact-id order. */
+export async function listRecipients(db: Db, campaignId: string, status: RecipientStatus | undefined, after: string | undefined, limit: number) {
+  return db
+    .select({ recipient: r, name: contacts.name, number: contacts.whatsappNumber })
+    .from(r)
+    .leftJoin(contacts, eq(contacts.id, r.contactId))
+    .where(and(eq(r.campaignId, campaignId), status ? eq(r.status, status) : undefined, after ? gt(r.contactId, after) : undefined))
+    .orderBy(asc(r.contactId))
+    .limit(limit);
+}

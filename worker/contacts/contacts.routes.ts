@@ -1,0 +1,140 @@
+import { eq } from "drizzle-orm";
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { getDb } from "../platform/db/client";
+import { MAX_TAGS_PER_CONTACT, countContacts, deleteContacts, getContact, idsByTags, idsMatching, listContacts, setLlmContext } from "./contacts.queries";
+import { bulkApply } from "./bulk.queries";
+import { changeTag } from "./tags.queries";
+import { contacts } from "../platform/db/schema";
+import type { AppEnv } from "../env";
+import { ApiError, notFound } from "../errors";
+import { decodeCursor, pageOf } from "../platform/lib/pagination";
+import { validate } from "../platform/http/validate";
+import { createContact, forgetInInboxes, patchContact } from "./contacts";
+import { exportStream } from "./csv";
+import { appendLlmContext } from "./context";
+import { publish } from "../platform/realtime/publish";
+import { contactDto, toFilter } from "./contacts.dto";
+import { importRoute } from "./import.routes";
+import * as s from "./contacts.schemas";
+
+/** Contacts beyond this in one "select all matching" bulk request are refused (422). */
+const MAX_BULK_FILTER = 200_000;
+
+/** Live update after the response: dashboards refetch; `tags` when per-tag counts may move. */
+export function announce(c: Context<AppEnv>, id: string | undefined, tagsChanged: boolean) {
+  c.executionCtx.waitUntil(
+    Promise.all([publish(c.env, "contacts", id), tagsChanged ? publish(c.env, "tags") : Promise.resolve()]),
+  );
+}
+
+async function mustGet(c: Context<AppEnv>, id: string) {
+  const row = await getContact(getDb(c.env.DB), id);
+  if (!row) throw notFound("Contact");
+  return row;
+}
+
+async function listResponse(c: Context<AppEnv>, filter: ReturnType<typeof toFilter>, rawCursor: string | undefined, limit: number) {
+  const cursor = decodeCursor(rawCursor);
+  const { rows, count } = await listContacts(getDb(c.env.DB), filter, cursor, limit + 1);
+  const page = pageOf(rows, limit, (r) => ({ v: r.createdAt, id: r.id }));
+  return c.json({ items: page.items.map(contactDto), count, next_cursor: page.next_cursor });
+}
+
+// Static paths are registered before /:id so "search", "bulk", … never read as an id.
+export const contactsRoutes = new Hono<AppEnv>()
+  .get("/", validate("query", s.listQuery), async (c) => {
+    const q = c.req.valid("query");
+    return listResponse(c, toFilter(q), q.cursor, q.limit);
+  })
+  .get("/search", validate("query", s.searchQuery), async (c) => {
+    const q = c.req.valid("query");
+    return listResponse(c, toFilter({ name: q.name, number: q.whatsapp_number, country: q.country }), q.cursor, q.limit);
+  })
+  .post("/search-by-tags", validate("json", s.searchByTagsBody), async (c) => {
+    const { tags, match } = c.req.valid("json");
+    const ids = await idsByTags(getDb(c.env.DB), tags, match);
+    return c.json({ ids, count: ids.length });
+  })
+  .get("/export", validate("query", s.filterQuery), (c) => {
+    const stamp = new Date().toISOString().slice(0, 10);
+    return new Response(exportStream(getDb(c.env.DB), toFilter(c.req.valid("query"))), {
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="contacts-${stamp}.csv"`,
+        "cache-control": "no-store",
+      },
+    });
+  })
+  .route("/import", importRoute)
+  .post("/bulk", validate("json", s.bulkBody), async (c) => {
+    const body = c.req.valid("json");
+    const db = getDb(c.env.DB);
+    let ids = body.ids ?? [];
+    if (body.filter) {
+      const filter = toFilter(body.filter);
+      const total = await countContacts(db, filter);
+      if (total > MAX_BULK_FILTER)
+        throw new ApiError(422, "too_many_contacts", `The filter matches ${total} contacts; at most ${MAX_BULK_FILTER} per request`);
+      ids = await idsMatching(db, filter, MAX_BULK_FILTER);
+    }
+    const affected = await bulkApply(db, [...new Set(ids)], body.action, body.tag, Date.now());
+    if (affected > 0) announce(c, undefined, true);
+    return c.json({ action: body.action, matched: ids.length, affected });
+  })
+  .post("/", validate("json", s.createContactBody), async (c) => {
+    const row = await createContact(getDb(c.env.DB), c.env, c.req.valid("json"));
+    announce(c, row.id, true);
+    return c.json(contactDto(row), 201);
+  })
+  .get("/:id", validate("param", s.idParam), async (c) => c.json(contactDto(await mustGet(c, c.req.valid("param").id))))
+  .patch("/:id", validate("param", s.idParam), validate("json", s.patchContactBody), async (c) => {
+    const current = await mustGet(c, c.req.valid("param").id);
+    const body = c.req.valid("json");
+    const db = getDb(c.env.DB);
+    const row = await patchContact(db, c.env, current, body);
+    if (!row) throw notFound("Contact");
+    if (row.whatsappNumber !== current.whatsappNumber || row.name !== current.name) await forgetInInboxes(c.env, db, row.id);
+    announce(c, row.id, body.tags !== undefined);
+    return c.json(contactDto(row));
+  })
+  .delete("/:id", validate("param", s.idParam), async (c) => {
+    const { id } = c.req.valid("param");
+    const db = getDb(c.env.DB);
+    const deleted = await deleteContacts(db, eq(contacts.id, id));
+    if (deleted === 0) throw notFound("Contact");
+    await forgetInInboxes(c.env, db, id);
+    announce(c, id, true);
+    return c.json({ id, deleted: true });
+  })
+  .post("/:id/tags", validate("param", s.idParam), validate("json", s.tagBody), async (c) => {
+    const { id } = c.req.valid("param");
+    const { tag } = c.req.valid("json");
+    const changed = await changeTag(getDb(c.env.DB), eq(contacts.id, id), tag, "add", Date.now());
+    const row = await mustGet(c, id);
+    if (!row.tags.includes(tag))
+      throw new ApiError(422, "too_many_tags", `A contact can have at most ${MAX_TAGS_PER_CONTACT} tags`);
+    if (changed) announce(c, id, true);
+    return c.json(contactDto(row));
+  })
+  .delete("/:id/tags/:tag", validate("param", s.tagParam), async (c) => {
+    const { id, tag } = c.req.valid("param");
+    const changed = await changeTag(getDb(c.env.DB), eq(contacts.id, id), tag, "remove", Date.now());
+    const row = await mustGet(c, id);
+    if (changed) announce(c, id, true);
+    return c.json(contactDto(row));
+  })
+  .post("/:id/llm-context", validate("param", s.idParam), validate("json", s.llmContextSchema), async (c) => {
+    const result = await appendLlmContext(getDb(c.env.DB), c.req.valid("param").id, c.req.valid("json"));
+    if (!result.ok && result.reason === "too_large")
+      throw new ApiError(422, "llm_context_too_large", `The merged llm_context would exceed ${s.MAX_LLM_CONTEXT_BYTES} bytes`);
+    if (!result.ok) throw notFound("Contact");
+    announce(c, result.row.id, false);
+    return c.json(contactDto(result.row));
+  })
+  .put("/:id/llm-context", validate("param", s.idParam), validate("json", s.llmContextSchema), async (c) => {
+    const row = await setLlmContext(getDb(c.env.DB), c.req.valid("param").id, c.req.valid("json"), Date.now());
+    if (!row) throw notFound("Contact");
+    announce(c, row.id, false);
+    return c.json(contactDto(row));
+  });

@@ -1,0 +1,32 @@
+// Changes to a contact made on its behalf by automation (menus, agents) and by the API:
+// the llm_context append rule (PRODUCT.md §4: deep merge) and tagging, each publishing live.
+import { eq } from "drizzle-orm";
+import type { Db } from "../platform/db/client";
+import { changeTag } from "./tags.queries";
+import { type ContactRow, getContact, setLlmContext } from "./contacts.queries";
+import { contacts } from "../platform/db/schema";
+import { llmContextSchema } from "./contacts.schemas";
+import { deepMerge } from "../platform/lib/json-merge";
+import { publish } from "../platform/realtime/publish";
+
+export type AppendResult = { ok: true; row: ContactRow } | { ok: false; reason: "not_found" | "too_large" };
+
+/**
+ * The llm_context append rule, for the API, menus and agents alike: `entry` is deep-merged
+ * into what is there (objects merge, arrays concatenate, new scalars win), within the cap.
+ */
+export async function appendLlmContext(db: Db, contactId: string, entry: Record<string, unknown>, now = Date.now()): Promise<AppendResult> {
+  const current = await getContact(db, contactId);
+  if (!current) return { ok: false, reason: "not_found" };
+  const merged = deepMerge(current.llmContext, entry);
+  if (!llmContextSchema.safeParse(merged).success) return { ok: false, reason: "too_large" };
+  const row = await setLlmContext(db, contactId, merged, now);
+  return row ? { ok: true, row } : { ok: false, reason: "not_found" };
+}
+
+/** Adds or removes one tag; tells the contacts pages (and the tag counts) when it changed. */
+export async function tagContact(env: Env, db: Db, contactId: string, tag: string, op: "add" | "remove"): Promise<boolean> {
+  const changed = await changeTag(db, eq(contacts.id, contactId), tag, op, Date.now());
+  if (changed) await Promise.all([publish(env, "contacts", contactId), publish(env, "tags")]);
+  return changed;
+}

@@ -1,8 +1,0 @@
-import { defineConfig } from "drizzle-kit";
-
-// Run from the repository root: `npm run db:generate`.
-export default defineConfig({
-  dialect: "sqlite",
-  schema: "./worker/db/schema.ts",
-  out: "./migrations",
-});

@@ -1,0 +1,85 @@
+// /api/conversations (PRODUCT.md §4): the inbox. One active conversation per (instance,
+// contact); archiving lets the next message start a fresh one.
+import { Hono } from "hono";
+import type { AppEnv } from "../env";
+import { notFound } from "../errors";
+import { getDb } from "../platform/db/client";
+import { getContact } from "../contacts/contacts.queries";
+import { conversationSortValue, findOrCreateActive, getConversation, listConversations, updateConversation } from "./conversations.queries";
+import { getInstance } from "../instances/instances.queries";
+import { listMessages } from "./messages.queries";
+import { newId } from "../platform/lib/ids";
+import { decodeCursor, pageOf } from "../platform/lib/pagination";
+import { validate } from "../platform/http/validate";
+import { queueOutbound, retryOutbound } from "./outbound";
+import { publish } from "../platform/realtime/publish";
+import { conversationDto, messageDto } from "./conversations.dto";
+import { agentBody, createConversationBody, idParam, listQuery, messageParam, messagesQuery, sendMessageBody } from "./conversations.schemas";
+
+async function load(env: Env, id: string) {
+  const row = await getConversation(getDb(env.DB), id);
+  if (!row) throw notFound("Conversation");
+  return row;
+}
+
+/** Applies a change, tells every dashboard, answers with the conversation. */
+async function change(env: Env, id: string, patch: Parameters<typeof updateConversation>[2]) {
+  await load(env, id);
+  await updateConversation(getDb(env.DB), id, patch);
+  await publish(env, "conversations", id);
+  return conversationDto(await load(env, id));
+}
+
+export const conversationsRoutes = new Hono<AppEnv>()
+  .post("/", validate("json", createConversationBody), async (c) => {
+    const { contact_id, instance_id } = c.req.valid("json");
+    const db = getDb(c.env.DB);
+    const [contact, instance] = await Promise.all([getContact(db, contact_id), getInstance(db, instance_id)]);
+    if (!contact) throw notFound("Contact");
+    if (!instance) throw notFound("Instance");
+    const { row, created } = await findOrCreateActive(db, { id: newId("conversation"), instanceId: instance.id, instanceName: instance.name, contactId: contact.id, contactName: contact.name });
+    if (created) await publish(c.env, "conversations", row.id);
+    return c.json(conversationDto(await load(c.env, row.id)), created ? 201 : 200);
+  })
+
+  .get("/", validate("query", listQuery), async (c) => {
+    const q = c.req.valid("query");
+    const rows = await listConversations(getDb(c.env.DB), { instanceId: q.instance_id, q: q.q || undefined, status: q.status }, decodeCursor(q.cursor), q.limit + 1);
+    const page = pageOf(rows, q.limit, (r) => ({ v: conversationSortValue(r), id: r.id }));
+    return c.json({ items: page.items.map(conversationDto), next_cursor: page.next_cursor });
+  })
+
+  .get("/:id", validate("param", idParam), async (c) => c.json(conversationDto(await load(c.env, c.req.valid("param").id))))
+
+  .get("/:id/messages", validate("param", idParam), validate("query", messagesQuery), async (c) => {
+    const { id } = c.req.valid("param");
+    const q = c.req.valid("query");
+    await load(c.env, id);
+    const rows = await listMessages(getDb(c.env.DB), id, decodeCursor(q.before), q.limit + 1);
+    const page = pageOf(rows, q.limit, (m) => ({ v: m.timestamp, id: m.id }));
+    // Newest last in the page; next_cursor (pass as ?before=) reaches older messages.
+    const items = await Promise.all(page.items.reverse().map((m) => messageDto(c.env, m)));
+    return c.json({ items, next_cursor: page.next_cursor });
+  })
+
+  .post("/:id/messages", validate("param", idParam), validate("json", sendMessageBody), async (c) => {
+    const conv = await load(c.env, c.req.valid("param").id);
+    const row = await queueOutbound(c.env, conv, c.req.valid("json"));
+    return c.json(await messageDto(c.env, row), 202);
+  })
+
+  .post("/:id/messages/:messageId/retry", validate("param", messageParam), async (c) => {
+    const { id, messageId } = c.req.valid("param");
+    await load(c.env, id);
+    const row = await retryOutbound(c.env, id, messageId);
+    return c.json(await messageDto(c.env, row), 202);
+  })
+
+  .post("/:id/read", validate("param", idParam), async (c) => c.json(await change(c.env, c.req.valid("param").id, { unreadCount: 0 })))
+
+  .post("/:id/archive", validate("param", idParam), async (c) => c.json(await change(c.env, c.req.valid("param").id, { status: "archived" })))
+
+  .post("/:id/agent", validate("param", idParam), validate("json", agentBody), async (c) =>
+    // Resuming clears the agent's last error: a person decided to let it try again.
+    c.json(await change(c.env, c.req.valid("param").id, c.req.valid("json").paused ? { agentPaused: true } : { agentPaused: false, agentError: null })),
+  );

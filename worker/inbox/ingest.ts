@@ -1,0 +1,184 @@
+// Inbound message events, applied one at a time per instance by the WaInstance Durable Object
+// (PRODUCT.md §5.4, EVOLUTION.md §4.3–§4.6). Every step is idempotent: a redelivery, a
+// duplicate or a replay changes nothing twice.
+import { campaignSendInFlight } from "../campaigns/recipients.queries";
+import { activeConversationIdSql, insertConversationStmt, touchConversationStmt } from "./conversations.queries";
+import { settleWebhookEventsStmt } from "../instances/webhook-events.queries";
+import { heldEventsQuery } from "./message-events.queries";
+import { type MessageRow, attachExternalIdStmt, byExternalQuery, insertMessageStmt, messageTimestampSql, orderedTimestampSql, unmatchedOutbound } from "./messages.queries";
+import type { BatchItem } from "drizzle-orm/batch";
+import { newId } from "../platform/lib/ids";
+import { onHumanMessage } from "../agents/hooks";
+import { onContactMessage } from "./inbound-hooks";
+import { stripMedia } from "../instances/webhook-envelope";
+import { type InboxCtx, resolveContact } from "./context";
+import { type HeldRow, applyHeld } from "./receipts";
+import { resolveChatJid, timestampMs } from "./jid";
+import { type Content, messageContent, previewOf } from "./message-content";
+
+/** processed / ignored (with why) / held: kept `received` until its message lands. */
+export type Outcome = { status: "processed" | "ignored" | "held"; reason?: string; /** already settled as processed in its write batch */ settled?: boolean };
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const YOU = new Set(["você", "voce", "you"]);
+
+export function pushNameOf(item: Obj, fromMe: boolean): string | null {
+  const name = typeof item.pushName === "string" ? item.pushName.trim() : "";
+  // Evolution fills a missing pushName on our own messages with "Você" (EVOLUTION.md §2.14).
+  if (fromMe || !name || YOU.has(name.toLowerCase())) return null;
+  return name.slice(0, 200);
+}
+
+type Parsed = { key: Obj & { id: string }; content: Content; digits: string; fromMe: boolean };
+
+function parseItem(item: unknown): Parsed | Outcome {
+  if (!isObj(item) || !isObj(item.key) || typeof item.key.id !== "string") return { status: "ignored", reason: "no message key" };
+  const key = item.key as Obj & { id: string };
+  const jid = resolveChatJid({ remoteJid: key.remoteJid as string, remoteJidAlt: key.remoteJidAlt as string });
+  if (!jid.ok) return { status: "ignored", reason: jid.reason };
+  const content = messageContent(item.message, typeof item.messageType === "string" ? item.messageType : undefined);
+  if (!content) return { status: "ignored", reason: "no displayable content (protocol or placeholder message)" };
+  return { key, content, digits: jid.digits, fromMe: key.fromMe === true };
+}
+
+/** messages.upsert: a message from the contact, or (fromMe) one sent from the phone. */
+export async function ingestUpsert(ctx: InboxCtx, item: unknown, at: number): Promise<Outcome> {
+  const p = parseItem(item);
+  if (!("content" in p)) return p;
+  const data = item as Obj;
+  const contact = await resolveContact(ctx, p.digits, pushNameOf(data, p.fromMe));
+  return storeNew(ctx, p, data, contact, at, p.fromMe ? "phone" : "contact");
+}
+
+/**
+ * send.message: Evolution's copy of a message sent through its API. Ours never becomes a second
+ * message: it matches by key.id, or — when the echo beats the send response — claims our
+ * in-flight message with the same content, or waits (held) while one of ours to that contact is
+ * still pending or a campaign send to them is on the wire. A send by another API client is
+ * stored, never dropped: when a hold has lasted too long (`mayHold` false) it is stored anyway.
+ */
+export async function ingestEcho(ctx: InboxCtx, item: unknown, at: number, mayHold = true): Promise<Outcome> {
+  const p = parseItem(item);
+  if (!("content" in p)) return p;
+  const [existing] = await byExternalQuery(ctx.db, ctx.instance.id, p.key.id);
+  if (existing) return { status: "ignored", reason: "echo of a message already stored" };
+  const contact = await resolveContact(ctx, p.digits, null);
+  const mine = await unmatchedOutbound(ctx.db, ctx.instance.id, contact.id);
+  const same = mine.find((m) => sameContent(m, p.content));
+  if (same) {
+    const [claimed] = await attachExternalIdStmt(ctx.db, same.id, p.key.id);
+    if (claimed) ctx.changes.message(claimed.id, claimed.conversationId);
+    await applyHeld(ctx, p.key.id);
+    return { status: "processed", reason: "echo matched our pending send" };
+  }
+  if (mayHold && mine.some((m) => m.status === "pending")) return { status: "held", reason: "waiting for our send to be acknowledged" };
+  // A campaign send to them may be this one, its message not recorded yet: the alarm looks again.
+  if (mayHold && (await campaignSendInFlight(ctx.db, ctx.instance.id, contact.id))) return { status: "held", reason: "waiting for a campaign send to be recorded" };
+  return storeNew(ctx, p, item as Obj, contact, at, "user");
+}
+
+type Outgoing = Pick<MessageRow, "type" | "content" | "caption" | "mimeType" | "fileName">;
+
+const baseMime = (m: string) => m.split(";")[0]!.trim().toLowerCase();
+
+/**
+ * Whether an echo carries what our message sent: the same text, or media with the same caption
+ * and (when both are known) file name and mimetype. Audio is converted to a voice note by
+ * Evolution, so its mimetype says nothing.
+ */
+function sameContent(m: Outgoing, c: Content): boolean {
+  if (m.type !== c.type) return false;
+  if (c.type === "text") return m.content === c.text;
+  if ((m.caption ?? "") !== (c.caption ?? "")) return false;
+  if (m.fileName && c.fileName && m.fileName !== c.fileName) return false;
+  if (c.type !== "audio" && m.mimeType && c.mimeType && baseMime(m.mimeType) !== baseMime(c.mimeType)) return false;
+  return true;
+}
+
+async function storeNew(ctx: InboxCtx, p: Parsed, data: Obj, contact: { id: string; name: string | null }, at: number, sender: MessageRow["sender"]): Promise<Outcome> {
+  const prepared = prepareNew(ctx, p, data, contact, at, sender);
+  const [first, ...rest] = prepared.stmts;
+  return prepared.finish(await ctx.db.batch([first, ...rest]));
+}
+
+export type PreparedUpsert = { stmts: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]; contactId: string; inbound: boolean; finish: (results: unknown[]) => Promise<Outcome> };
+
+/**
+ * Prepares a parsed messages.upsert for a shared write batch (the Durable Object groups a burst
+ * of deliveries into one round trip, and settles the whole group in one statement: `grouped`).
+ * The outcome instead when the item is ignored.
+ */
+export async function prepareUpsert(ctx: InboxCtx, item: unknown, at: number, grouped = false): Promise<PreparedUpsert | Outcome> {
+  const p = parseItem(item);
+  if (!("content" in p)) return p;
+  const data = item as Obj;
+  const contact = await resolveContact(ctx, p.digits, pushNameOf(data, p.fromMe));
+  return prepareNew(ctx, p, data, contact, at, p.fromMe ? "phone" : "contact", grouped);
+}
+
+type Row = { id: string; conversationId?: string };
+
+function prepareNew(ctx: InboxCtx, p: Parsed, data: Obj, contact: { id: string; name: string | null }, at: number, sender: MessageRow["sender"], grouped = false): PreparedUpsert {
+  const db = ctx.db;
+  const id = newId("message");
+  const ts = timestampMs(data.messageTimestamp, at);
+  const inbound = sender === "contact";
+  const c = p.content;
+  // One round trip: find-or-create the active conversation (the insert is a no-op when one
+  // exists; the partial unique index decides races), INSERT OR IGNORE the message into it,
+  // move the conversation forward only if the message is new, settle the delivery, and look
+  // for receipts that arrived before the message (when any may have: ctx.mayBeHeld).
+  const active = activeConversationIdSql(ctx.instance.id, contact.id);
+  const lookForHeld = ctx.mayBeHeld?.(p.key.id) ?? true;
+  const stmts: PreparedUpsert["stmts"] = [
+    insertConversationStmt(db, { id: newId("conversation"), instanceId: ctx.instance.id, instanceName: ctx.instance.name, contactId: contact.id, contactName: contact.name }),
+    insertMessageStmt(db, {
+      id,
+      conversationId: active,
+      instanceId: ctx.instance.id,
+      type: c.type,
+      fromMe: !inbound,
+      timestamp: orderedTimestampSql(active, ts),
+      content: c.text,
+      caption: c.caption,
+      mimeType: c.mimeType,
+      fileName: c.fileName,
+      externalId: p.key.id,
+      status: inbound ? "delivered" : "sent",
+      sender,
+      raw: stripMedia(data),
+    }),
+    // The conversation moves to the message's stored time: a whole second made into the next
+    // free millisecond sorts after our send from earlier in that second, so it is the preview.
+    touchConversationStmt(db, active, { preview: previewOf(c), at: messageTimestampSql(id), inbound, onlyIfMessage: id }),
+    ...(lookForHeld ? [heldEventsQuery(db, ctx.instance.id, p.key.id, "messages.update"), heldEventsQuery(db, ctx.instance.id, p.key.id, "messages.delete")] : []),
+    ...(grouped ? [] : [settleWebhookEventsStmt(db, [ctx.eventId], "processed")]),
+  ];
+  const finish = async (results: unknown[]): Promise<Outcome> => {
+    const [createdConv, inserted, , held1, held2] = results as [Row[], Row[], unknown, HeldRow[], HeldRow[]];
+    const [updates, deletes] = lookForHeld ? [held1, held2] : [[], []];
+    const conv = inserted[0]?.conversationId;
+    if (createdConv[0]) ctx.changes.conversations.add(createdConv[0].id);
+    if (!conv) return { status: "ignored", reason: "duplicate message (already stored)" };
+    ctx.changes.message(id, conv);
+    // The contact's messages go to campaigns, menus and the agent; a human's (phone, other
+    // client) pauses the agent. Run after the event is settled, outside the serial chain.
+    ctx.changes.after.push(() =>
+      inbound
+        ? onContactMessage(ctx.env, {
+            instanceId: ctx.instance.id,
+            conversationId: conv,
+            contactId: contact.id,
+            messageId: id,
+            text: c.type === "text" ? c.text : null,
+            mayBeAnswering: ctx.changes.answerable?.has(contact.id) ?? true,
+          })
+        : onHumanMessage(ctx.env, conv),
+    );
+    if (c.media) await ctx.env.MEDIA_QUEUE.send({ messageId: id });
+    if (updates.length || deletes.length) await applyHeld(ctx, p.key.id, { updates, deletes, echoes: [] });
+    return { status: "processed", settled: !grouped };
+  };
+  return { stmts, contactId: contact.id, inbound, finish };
+}

@@ -1,0 +1,164 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../env";
+import { ApiError, conflict, notFound } from "../errors";
+import { getDb } from "../platform/db/client";
+import { isUniqueViolation } from "../platform/db/errors";
+import { deleteInstance, getInstance, getInstanceByName, insertInstance, listInstances, updateInstance } from "./instances.queries";
+import { newId, randomToken } from "../platform/lib/ids";
+import { validate } from "../platform/http/validate";
+import { type EvolutionClient, EvolutionError, evolutionClientFromEnv } from "../platform/evolution/client";
+import { forgetInstanceAuth } from "./webhook-auth";
+import { normalisePhone } from "../contacts/phone";
+import { publish } from "../platform/realtime/publish";
+import { WEBHOOK_SECRET_HEADER } from "./webhook.routes";
+import { createInstanceBody, idParam, webhookBody } from "./instances.schemas";
+import { toInstanceView } from "./instances.view";
+
+const client = (env: Env): EvolutionClient => evolutionClientFromEnv(env);
+
+/** Evolution failing is a 502 that says what Evolution said; the local state is left as it was. */
+function upstream(err: unknown, action: string): never {
+  if (err instanceof EvolutionError) throw new ApiError(502, "evolution_failed", `Evolution could not ${action}: ${err.message}`, { status: err.status });
+  throw err;
+}
+
+export function defaultWebhookUrl(env: Env, instanceId: string): string {
+  return `${env.BASE_URL.replace(/\/+$/, "")}/webhooks/${instanceId}`;
+}
+
+async function load(env: Env, id: string) {
+  const row = await getInstance(getDb(env.DB), id);
+  if (!row) throw notFound("Instance");
+  return row;
+}
+
+const ref = (row: { name: string; evolutionToken: string | null }) => {
+  if (!row.evolutionToken) throw new ApiError(409, "not_provisioned", "This instance has no Evolution token; delete and create it again");
+  return { instanceName: row.name, token: row.evolutionToken };
+};
+
+/** Re-announces an instance after an API change (status, QR) to everyone watching. */
+const refresh = (env: Env, id: string) => env.WA_INSTANCE.getByName(id).refresh();
+
+export const instancesRoutes = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const rows = await listInstances(getDb(c.env.DB));
+    return c.json({ items: rows.map(toInstanceView), count: rows.length });
+  })
+
+  .post("/", validate("json", createInstanceBody), async (c) => {
+    const body = c.req.valid("json");
+    const phone = normalisePhone(body.number, c.env.DEFAULT_COUNTRY);
+    if (!phone) throw new ApiError(400, "validation_failed", "Invalid input: number: not a valid phone number", [{ path: "number", message: "Not a valid phone number" }]);
+    const db = getDb(c.env.DB);
+    if (await getInstanceByName(db, body.name)) throw conflict(`An instance named "${body.name}" already exists`);
+
+    const id = newId("instance");
+    const secret = randomToken(40);
+    const webhookUrl = defaultWebhookUrl(c.env, id);
+    try {
+      await insertInstance(db, { id, name: body.name, number: phone.e164, webhookSecret: secret, webhookUrl });
+    } catch (err) {
+      if (isUniqueViolation(err, "instances.name")) throw conflict(`An instance named "${body.name}" already exists`);
+      throw err;
+    }
+    let created;
+    try {
+      created = await client(c.env).createInstance({
+        instanceName: body.name,
+        number: phone.e164,
+        qrcode: true,
+        webhook: { url: webhookUrl, headers: { [WEBHOOK_SECRET_HEADER]: secret } },
+      });
+    } catch (err) {
+      await deleteInstance(db, id); // nothing half-made stays behind
+      upstream(err, "create the instance");
+    }
+    const qr = created.qrcode;
+    // The seed asks for the QR in the log; it is short-lived (≈45 s) and shown in the dashboard anyway.
+    console.log(JSON.stringify({ at: "instance.created", id, name: body.name, qrcode_base64: qr?.base64 ?? null, qr_count: qr?.count ?? 0 }));
+    const row = await updateInstance(db, id, {
+      evolutionToken: created.hash,
+      qrCodeBase64: qr?.base64 ?? null,
+      pairingCode: qr?.pairingCode ?? null,
+      qrCount: qr?.base64 ? 1 : 0,
+    });
+    c.executionCtx.waitUntil(publish(c.env, "instances", id));
+    return c.json(toInstanceView(row!), 201);
+  })
+
+  .get("/:id", validate("param", idParam), async (c) => c.json(toInstanceView(await load(c.env, c.req.valid("param").id))))
+
+  .post("/:id/connect", validate("param", idParam), async (c) => {
+    const row = await load(c.env, c.req.valid("param").id);
+    let result;
+    try {
+      result = await client(c.env).connect(ref(row), { number: row.number });
+    } catch (err) {
+      upstream(err, "connect");
+    }
+    const db = getDb(c.env.DB);
+    const updated = result.open
+      ? await updateInstance(db, row.id, { status: "open", qrCodeBase64: null, pairingCode: null })
+      : await updateInstance(db, row.id, {
+          status: "pending",
+          statusAt: Date.now(),
+          disconnectReason: null,
+          qrCodeBase64: result.qrcode.base64 ?? row.qrCodeBase64,
+          pairingCode: result.qrcode.pairingCode ?? null,
+          qrCount: result.qrcode.base64 ? row.qrCount + 1 : row.qrCount,
+        });
+    c.executionCtx.waitUntil(refresh(c.env, row.id));
+    return c.json(toInstanceView(updated!));
+  })
+
+  .patch("/:id/webhook", validate("param", idParam), validate("json", webhookBody), async (c) => {
+    const row = await load(c.env, c.req.valid("param").id);
+    const url = c.req.valid("json").url ?? defaultWebhookUrl(c.env, row.id);
+    try {
+      await client(c.env).setWebhook(ref(row), { enabled: true, url, headers: { [WEBHOOK_SECRET_HEADER]: row.webhookSecret } });
+    } catch (err) {
+      upstream(err, "update the webhook");
+    }
+    const updated = await updateInstance(getDb(c.env.DB), row.id, { webhookUrl: url });
+    c.executionCtx.waitUntil(refresh(c.env, row.id));
+    return c.json(toInstanceView(updated!));
+  })
+
+  .post("/:id/logout", validate("param", idParam), async (c) => {
+    const row = await load(c.env, c.req.valid("param").id);
+    try {
+      await client(c.env).logout(ref(row));
+    } catch (err) {
+      // "not connected" (400) means the goal is already reached.
+      if (!(err instanceof EvolutionError && err.status === 400)) upstream(err, "log out");
+    }
+    const at = Date.now();
+    const updated = await updateInstance(getDb(c.env.DB), row.id, { status: "closed", statusAt: at, disconnectedAt: at, disconnectReason: "Logged out from Parley", qrCodeBase64: null, pairingCode: null });
+    c.executionCtx.waitUntil(refresh(c.env, row.id));
+    return c.json(toInstanceView(updated!));
+  })
+
+  .delete("/:id", validate("param", idParam), async (c) => {
+    const row = await load(c.env, c.req.valid("param").id);
+    if (row.evolutionToken) {
+      try {
+        await client(c.env).deleteInstance(ref(row));
+      } catch (err) {
+        // Already gone on Evolution: delete here too. Anything else keeps the local row.
+        if (!(err instanceof EvolutionError && err.status === 404)) upstream(err, "delete the instance");
+      }
+    }
+    await deleteInstance(getDb(c.env.DB), row.id);
+    forgetInstanceAuth(row.id);
+    c.executionCtx.waitUntil(refresh(c.env, row.id));
+    return c.json({ deleted: true, id: row.id });
+  })
+
+  // The instance's own live channel: a snapshot, then every status/QR change.
+  .get("/:id/ws", validate("param", idParam), async (c) => {
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket")
+      throw new ApiError(426, "upgrade_required", "Connect with a WebSocket upgrade");
+    await load(c.env, c.req.valid("param").id);
+    return c.env.WA_INSTANCE.getByName(c.req.valid("param").id).fetch(c.req.raw);
+  });

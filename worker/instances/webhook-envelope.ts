@@ -1,0 +1,135 @@
+// Parsing of Evolution webhook deliveries (EVOLUTION.md §3–§4): the envelope, the event name,
+// the dedupe key and the copy of the payload we keep (media bytes stripped).
+import { z } from "zod";
+import { base64url } from "../platform/lib/crypto";
+import { zodDetails } from "../platform/http/validate";
+import type { ErrorDetail } from "../errors";
+
+export const envelopeSchema = z.looseObject({
+  event: z.string().min(1).max(80),
+  instance: z.string().min(1).max(200),
+  data: z.unknown(),
+  destination: z.string().max(2048).optional(),
+  date_time: z.string().max(64).optional(),
+  sender: z.string().max(200).nullish(),
+  server_url: z.string().max(2048).nullish(),
+});
+export type Envelope = z.infer<typeof envelopeSchema>;
+
+/** `MESSAGES_UPSERT`, `messages-upsert` and `messages.upsert` all name one event. */
+export function normaliseEventName(raw: string): string {
+  const lower = raw.trim().toLowerCase();
+  if (lower.includes(".")) return lower;
+  return lower.replace(/[_-]/g, ".").replace(/^group\.participants\./, "group-participants.");
+}
+
+const keyed = z.looseObject({ key: z.looseObject({ id: z.string().min(1).max(256) }) });
+const updateKeyed = z.looseObject({ keyId: z.string().min(1).max(256), status: z.union([z.string(), z.number()]).optional() });
+const deleteKeyed = z.looseObject({ id: z.string().min(1).max(256) });
+
+// Per-event shape checks at the door: a delivery we cannot use is refused (400, recorded).
+const dataSchemas: Record<string, z.ZodType> = {
+  "qrcode.updated": z.union([
+    z.looseObject({
+      qrcode: z.looseObject({
+        base64: z.string().max(200_000).optional(),
+        code: z.string().max(10_000).optional(),
+        pairingCode: z.string().max(64).nullish(),
+      }),
+    }),
+    z.looseObject({ message: z.string().max(1000), statusCode: z.number().optional() }),
+  ]),
+  "connection.update": z.looseObject({
+    state: z.string().min(1).max(40),
+    statusReason: z.number().int().optional(),
+    wuid: z.string().max(200).nullish(),
+    profileName: z.string().max(500).nullish(),
+    profilePictureUrl: z.string().max(4096).nullish(),
+  }),
+  "status.instance": z.looseObject({
+    status: z.string().min(1).max(40),
+    disconnectionReasonCode: z.number().int().nullish(),
+    disconnectionAt: z.union([z.string(), z.number()]).nullish(),
+  }),
+  "logout.instance": z.unknown(),
+  "remove.instance": z.unknown(),
+  "messages.upsert": z.union([keyed, z.array(keyed).min(1).max(1000)]),
+  "send.message": keyed,
+  "messages.update": z.union([updateKeyed, z.array(updateKeyed).min(1).max(1000)]),
+  "messages.delete": z.union([deleteKeyed, keyed]),
+};
+
+export type ParsedDelivery = {
+  event: string;
+  envelope: Envelope;
+  /** Evolution's `date_time` as epoch ms (server-local wall clock: good for ordering only). */
+  eventTime: number | null;
+};
+
+export type ParseResult = { ok: true; value: ParsedDelivery } | { ok: false; reason: string; details: ErrorDetail[] };
+
+export function parseDelivery(body: unknown): ParseResult {
+  const env = envelopeSchema.safeParse(body);
+  if (!env.success) return fail(zodDetails(env.error.issues));
+  const event = normaliseEventName(env.data.event);
+  const schema = dataSchemas[event];
+  if (schema) {
+    const data = schema.safeParse(env.data.data);
+    if (!data.success) return fail(zodDetails(data.error.issues).map((d) => ({ ...d, path: `data.${d.path}` })));
+  }
+  const t = env.data.date_time ? Date.parse(env.data.date_time) : Number.NaN;
+  return { ok: true, value: { event, envelope: env.data, eventTime: Number.isFinite(t) ? t : null } };
+}
+
+function fail(details: ErrorDetail[]): ParseResult {
+  const first = details[0];
+  return { ok: false, reason: first ? `${first.path}: ${first.message}` : "malformed payload", details };
+}
+
+export async function sha256Short(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return base64url(digest).slice(0, 32);
+}
+
+/**
+ * The dedupe key (EVOLUTION.md §3.7): message events by (event, message id, status) so a
+ * retried or doubled delivery is one row; other events by a hash of the whole body, which
+ * Evolution re-sends unchanged on retry.
+ */
+export async function dedupeKeyFor(parsed: ParsedDelivery, rawBody: string): Promise<string> {
+  const data = parsed.envelope.data as Record<string, unknown> | Record<string, unknown>[] | null;
+  const first = Array.isArray(data) ? data[0] : data;
+  const many = Array.isArray(data) && data.length > 1;
+  if (first && !many) {
+    const key = first.key as { id?: string } | undefined;
+    const msgId = key?.id ?? (first.keyId as string | undefined) ?? (parsed.event === "messages.delete" ? (first.id as string) : undefined);
+    if (msgId && (parsed.event.startsWith("messages.") || parsed.event === "send.message")) {
+      const status = first.status ?? "";
+      return `${parsed.event}:${msgId}:${String(status)}`;
+    }
+  }
+  return `${parsed.event}:${await sha256Short(rawBody)}`;
+}
+
+const BASE64_RUN = /^[A-Za-z0-9+/=\r\n]+$/;
+
+/** The payload as stored: media bytes, thumbnails and QR images replaced by a short marker. */
+export function stripMedia(value: unknown, depth = 0): unknown {
+  if (depth > 20) return "[…]";
+  if (typeof value === "string") {
+    if (value.length > 512 && (value.startsWith("data:") || BASE64_RUN.test(value.slice(0, 512))))
+      return `[${value.length} chars of media stripped]`;
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((v) => stripMedia(v, depth + 1));
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      // Binary fields serialised as {"0":n,"1":n,…} (EVOLUTION.md §4.4) are opaque and large.
+      if ((k === "jpegThumbnail" || k === "thumbnail") && v && typeof v === "object") out[k] = "[binary stripped]";
+      else out[k] = stripMedia(v, depth + 1);
+    }
+    return out;
+  }
+  return value;
+}

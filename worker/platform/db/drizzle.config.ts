@@ -1,0 +1,8 @@
+import { defineConfig } from "drizzle-kit";
+
+// Run from the repository root: `npm run db:generate`.
+export default defineConfig({
+  dialect: "sqlite",
+  schema: "./worker/platform/db/schema.ts",
+  out: "./migrations",
+});

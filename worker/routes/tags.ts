@@ -1,8 +1,0 @@
-import { Hono } from "hono";
-import { getDb } from "../db/client";
-import { tagCounts } from "../db/queries/contacts";
-import type { AppEnv } from "../env";
-
-// GET /api/tags: every tag with its contact count, most used first (one GROUP BY over the
-// contact_tags (tag, contact_id) index).
-export const tagsRoutes = new Hono<AppEnv>().get("/", async (c) => c.json(await tagCounts(getDb(c.env.DB))));

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { ID_PREFIXES, isId, newId } from "../../platform/lib/ids";
+import { decodeCursor, encodeCursor, pageOf } from "../../platform/lib/pagination";
+import { redact, redactUrl } from "../../platform/lib/redact";
+import { RateWindow } from "../../platform/lib/rate-window";
+import { env } from "cloudflare:workers";
+import { getDb } from "../../platform/db/client";
+import { listActiveWorkflows } from "../../menus/menus.queries";
+import { workflowTemplates } from "../../platform/db/schema";
+import { cached, invalidate } from "../../platform/lib/ttl-cache";
+
+describe("ids", () => {
+  it("are prefixed, URL-safe, random and never sequential", () => {
+    for (const kind of Object.keys(ID_PREFIXES) as (keyof typeof ID_PREFIXES)[]) {
+      const a = newId(kind);
+      expect(a.startsWith(`${ID_PREFIXES[kind]}_`)).toBe(true);
+      expect(isId(kind, a)).toBe(true);
+      expect(encodeURIComponent(a)).toBe(a);
+    }
+    const many = new Set(Array.from({ length: 2000 }, () => newId("contact")));
+    expect(many.size).toBe(2000);
+  });
+});
+
+describe("cursor pagination", () => {
+  it("round-trips and pages", () => {
+    const c = { v: 1700000000000, id: "ct_x" };
+    expect(decodeCursor(encodeCursor(c))).toEqual(c);
+    const rows = [1, 2, 3].map((n) => ({ n, id: `r${n}` }));
+    const page = pageOf(rows, 2, (r) => ({ v: r.n, id: r.id }));
+    expect(page.items).toHaveLength(2);
+    expect(decodeCursor(page.next_cursor!)).toEqual({ v: 2, id: "r2" });
+    expect(pageOf(rows, 3, (r) => ({ v: r.n, id: r.id })).next_cursor).toBeNull();
+  });
+
+  it("rejects a malformed cursor with a validation error", () => {
+    expect(() => decodeCursor("%%%")).toThrow(/Malformed cursor/);
+  });
+});
+
+describe("redaction", () => {
+  it("masks credentials and elides base64", () => {
+    const out = redact({ apikey: "k", headers: { "x-parley-secret": "s" }, hash: "h", qrcode: { base64: `data:image/png;base64,${"A".repeat(500)}` }, ok: true }) as Record<string, unknown>;
+    expect(JSON.stringify(out)).not.toMatch(/"k"|"s"|"h"|AAAAAAAAAAAA/);
+    expect(out.ok).toBe(true);
+    expect(redactUrl("http://x/api?token=abc&q=1")).toBe("/api?token=[redacted]&q=1");
+  });
+});
+
+describe("rate window", () => {
+  it("allows `limit` events per period, refuses the rest without counting them, and frees up as seconds pass", () => {
+    const w = new RateWindow(3, 10_000);
+    const t0 = 1_700_000_000_000;
+    expect([w.take(t0), w.take(t0 + 100), w.take(t0 + 5_000), w.take(t0 + 5_001)]).toEqual([true, true, true, false]);
+    expect(w.take(t0 + 9_999)).toBe(false);
+    // The first two (second t0) leave the 10-second window; the refused ones never counted.
+    expect([w.take(t0 + 10_000), w.take(t0 + 10_001), w.take(t0 + 10_002)]).toEqual([true, true, false]);
+    expect(w.take(t0 + 15_000)).toBe(true);
+  });
+});
+
+describe("ttl cache", () => {
+  it("runs a lazy thenable (a drizzle query) once, and serves its result until invalidated", async () => {
+    let runs = 0;
+    // Like a drizzle query: every then() runs it again.
+    const lazy: PromiseLike<number> = { then: (ok, fail) => Promise.resolve(++runs).then(ok, fail) };
+    const key = `test:lazy:${newId("contact")}`;
+    expect(await cached(key, 60_000, () => lazy)).toBe(1);
+    expect(await cached(key, 60_000, () => lazy)).toBe(1);
+    expect(await cached(key, 60_000, () => lazy)).toBe(1);
+    expect(runs).toBe(1);
+    invalidate(key);
+    expect(await cached(key, 60_000, () => lazy)).toBe(2);
+  });
+
+  it("keeps a real drizzle query's rows: a hit does not query D1 again", async () => {
+    const db = getDb(env.DB);
+    const key = `test:workflows:${newId("contact")}`;
+    const before = await cached(key, 60_000, () => listActiveWorkflows(db));
+    // Written behind the cache's back (the API invalidates; this does not): a hit must not see it.
+    await db.insert(workflowTemplates).values({ id: newId("workflow"), name: `cache-${key}`, menuStructure: {} });
+    expect(await cached(key, 60_000, () => listActiveWorkflows(db))).toEqual(before);
+    invalidate(key);
+    expect((await cached(key, 60_000, () => listActiveWorkflows(db))).length).toBe(before.length + 1);
+  });
+
+  it("forgets a failed load", async () => {
+    const key = `test:fail:${newId("contact")}`;
+    await expect(cached(key, 60_000, () => Promise.reject(new Error("down")))).rejects.toThrow("down");
+    expect(await cached(key, 60_000, async () => 7)).toBe(7);
+  });
+});
