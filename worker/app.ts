@@ -15,7 +15,7 @@ import { realtimeRoutes } from "./platform/realtime/realtime.routes";
 import { sessionRoutes } from "./platform/http/session.routes";
 import { webhookRoutes } from "./instances/webhook.routes";
 import { webhookEventsRoutes } from "./instances/webhook-events.routes";
-import { workflowsRoutes } from "./menus/menus.routes";
+import { menusRoutes } from "./menus/menus.routes";
 import { tagsRoutes } from "./contacts/tags.routes";
 
 export function createApp() {
@@ -38,7 +38,7 @@ export function createApp() {
   app.route("/api/realtime", realtimeRoutes);
   app.route("/webhooks", webhookRoutes);
   app.route("/api/instances", instancesRoutes);
-  app.route("/api/workflows", workflowsRoutes);
+  app.route("/api/workflows", menusRoutes);
   app.route("/api/contacts", contactsRoutes);
   app.route("/api/campaigns", campaignsRoutes);
   app.route("/api/tags", tagsRoutes);

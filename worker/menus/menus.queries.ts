@@ -1,38 +1,38 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../platform/db/client";
-import { conversationState, workflowTemplates } from "../platform/db/schema";
+import { conversationState, menuTemplates } from "../platform/db/schema";
 
-export type WorkflowRow = typeof workflowTemplates.$inferSelect;
-export type WorkflowInsert = typeof workflowTemplates.$inferInsert;
+export type MenuRow = typeof menuTemplates.$inferSelect;
+export type MenuInsert = typeof menuTemplates.$inferInsert;
 export type FlowStateRow = typeof conversationState.$inferSelect;
 
 const nowMs = sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`;
 
-export const listWorkflows = (db: Db) => db.select().from(workflowTemplates).orderBy(workflowTemplates.name);
+export const listMenus = (db: Db) => db.select().from(menuTemplates).orderBy(menuTemplates.name);
 
-export const listActiveWorkflows = (db: Db) =>
-  db.select().from(workflowTemplates).where(eq(workflowTemplates.isActive, true)).orderBy(workflowTemplates.createdAt);
+export const listActiveMenus = (db: Db) =>
+  db.select().from(menuTemplates).where(eq(menuTemplates.isActive, true)).orderBy(menuTemplates.createdAt);
 
-export const getWorkflow = (db: Db, id: string) => db.select().from(workflowTemplates).where(eq(workflowTemplates.id, id)).get();
+export const getMenu = (db: Db, id: string) => db.select().from(menuTemplates).where(eq(menuTemplates.id, id)).get();
 
-export const getWorkflowByName = (db: Db, name: string) =>
-  db.select().from(workflowTemplates).where(eq(workflowTemplates.name, name)).get();
+export const getMenuByName = (db: Db, name: string) =>
+  db.select().from(menuTemplates).where(eq(menuTemplates.name, name)).get();
 
-export async function insertWorkflow(db: Db, row: WorkflowInsert): Promise<WorkflowRow> {
-  const [created] = await db.insert(workflowTemplates).values(row).returning();
+export async function insertMenu(db: Db, row: MenuInsert): Promise<MenuRow> {
+  const [created] = await db.insert(menuTemplates).values(row).returning();
   return created!;
 }
 
-export async function updateWorkflow(db: Db, id: string, patch: Partial<WorkflowInsert>): Promise<WorkflowRow | undefined> {
-  const [row] = await db.update(workflowTemplates).set({ ...patch, updatedAt: nowMs }).where(eq(workflowTemplates.id, id)).returning();
+export async function updateMenu(db: Db, id: string, patch: Partial<MenuInsert>): Promise<MenuRow | undefined> {
+  const [row] = await db.update(menuTemplates).set({ ...patch, updatedAt: nowMs }).where(eq(menuTemplates.id, id)).returning();
   return row;
 }
 
 /** Deleting a template also ends every flow running on it. */
-export async function deleteWorkflow(db: Db, row: WorkflowRow): Promise<void> {
+export async function deleteMenu(db: Db, row: MenuRow): Promise<void> {
   await db.batch([
     db.delete(conversationState).where(eq(conversationState.conversationFlow, row.name)),
-    db.delete(workflowTemplates).where(eq(workflowTemplates.id, row.id)),
+    db.delete(menuTemplates).where(eq(menuTemplates.id, row.id)),
   ]);
 }
 

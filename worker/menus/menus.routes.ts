@@ -3,7 +3,7 @@ import type { AppEnv } from "../env";
 import { conflict, notFound } from "../errors";
 import { getDb } from "../platform/db/client";
 import { isUniqueViolation } from "../platform/db/errors";
-import { type WorkflowRow, deleteWorkflow, getWorkflow, insertWorkflow, listWorkflows, renameFlows, updateWorkflow } from "./menus.queries";
+import { type MenuRow, deleteMenu, getMenu, insertMenu, listMenus, renameFlows, updateMenu } from "./menus.queries";
 import { newId } from "../platform/lib/ids";
 import { iso } from "../platform/lib/time";
 import { CACHE_KEYS, invalidate } from "../platform/lib/ttl-cache";
@@ -11,9 +11,9 @@ import { validate } from "../platform/http/validate";
 import { renderStep } from "../shared/menu-engine";
 import type { MenuStructure } from "../shared/menu-schema";
 import { publish } from "../platform/realtime/publish";
-import { createWorkflowBody, patchWorkflowBody, workflowIdParam } from "./menus.schemas";
+import { createMenuBody, patchMenuBody, menuIdParam } from "./menus.schemas";
 
-function toView(r: WorkflowRow) {
+function toView(r: MenuRow) {
   const menu = r.menuStructure as MenuStructure;
   const first = menu.steps[menu.start];
   return {
@@ -35,14 +35,14 @@ const duplicateName = (err: unknown, name: string | undefined) => {
   throw err;
 };
 
-export const workflowsRoutes = new Hono<AppEnv>()
+export const menusRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
-    const rows = await listWorkflows(getDb(c.env.DB));
+    const rows = await listMenus(getDb(c.env.DB));
     return c.json({ items: rows.map(toView), count: rows.length });
   })
-  .post("/", validate("json", createWorkflowBody), async (c) => {
+  .post("/", validate("json", createMenuBody), async (c) => {
     const b = c.req.valid("json");
-    const row = await insertWorkflow(getDb(c.env.DB), {
+    const row = await insertMenu(getDb(c.env.DB), {
       id: newId("workflow"),
       name: b.name,
       type: b.type,
@@ -50,21 +50,21 @@ export const workflowsRoutes = new Hono<AppEnv>()
       menuStructure: b.menu_structure,
       isActive: b.is_active,
     }).catch((err: unknown) => duplicateName(err, b.name));
-    invalidate(CACHE_KEYS.activeWorkflows);
+    invalidate(CACHE_KEYS.activeMenus);
     c.executionCtx.waitUntil(publish(c.env, "workflows", row.id));
     return c.json(toView(row), 201);
   })
-  .get("/:id", validate("param", workflowIdParam), async (c) => {
-    const row = await getWorkflow(getDb(c.env.DB), c.req.valid("param").id);
+  .get("/:id", validate("param", menuIdParam), async (c) => {
+    const row = await getMenu(getDb(c.env.DB), c.req.valid("param").id);
     if (!row) throw notFound("Workflow");
     return c.json(toView(row));
   })
-  .patch("/:id", validate("param", workflowIdParam), validate("json", patchWorkflowBody), async (c) => {
+  .patch("/:id", validate("param", menuIdParam), validate("json", patchMenuBody), async (c) => {
     const db = getDb(c.env.DB);
-    const before = await getWorkflow(db, c.req.valid("param").id);
+    const before = await getMenu(db, c.req.valid("param").id);
     if (!before) throw notFound("Workflow");
     const b = c.req.valid("json");
-    const row = await updateWorkflow(db, before.id, {
+    const row = await updateMenu(db, before.id, {
       ...(b.name !== undefined ? { name: b.name } : {}),
       ...(b.type !== undefined ? { type: b.type } : {}),
       ...(b.trigger_keywords !== undefined ? { triggerKeywords: b.trigger_keywords } : {}),
@@ -72,16 +72,16 @@ export const workflowsRoutes = new Hono<AppEnv>()
       ...(b.is_active !== undefined ? { isActive: b.is_active } : {}),
     }).catch((err: unknown) => duplicateName(err, b.name));
     if (b.name !== undefined && b.name !== before.name) await renameFlows(db, before.name, b.name);
-    invalidate(CACHE_KEYS.activeWorkflows);
+    invalidate(CACHE_KEYS.activeMenus);
     c.executionCtx.waitUntil(publish(c.env, "workflows", before.id));
     return c.json(toView(row!));
   })
-  .delete("/:id", validate("param", workflowIdParam), async (c) => {
+  .delete("/:id", validate("param", menuIdParam), async (c) => {
     const db = getDb(c.env.DB);
-    const row = await getWorkflow(db, c.req.valid("param").id);
+    const row = await getMenu(db, c.req.valid("param").id);
     if (!row) throw notFound("Workflow");
-    await deleteWorkflow(db, row);
-    invalidate(CACHE_KEYS.activeWorkflows);
+    await deleteMenu(db, row);
+    invalidate(CACHE_KEYS.activeMenus);
     c.executionCtx.waitUntil(publish(c.env, "workflows", row.id));
     return c.json({ deleted: true, id: row.id });
   });

@@ -4,7 +4,7 @@ import { menuStructure, triggerKeywords } from "../shared/menu-schema";
 const name = z.string().trim().min(1, "Name is required").max(80);
 const type = z.enum(["button", "list", "text"]);
 
-export const createWorkflowBody = z.strictObject({
+export const createMenuBody = z.strictObject({
   name,
   type: type.default("text"),
   trigger_keywords: triggerKeywords,
@@ -12,7 +12,7 @@ export const createWorkflowBody = z.strictObject({
   is_active: z.boolean().default(true),
 });
 
-export const patchWorkflowBody = z
+export const patchMenuBody = z
   .strictObject({
     name: name.optional(),
     type: type.optional(),
@@ -22,4 +22,4 @@ export const patchWorkflowBody = z
   })
   .refine((b) => Object.keys(b).length > 0, "Nothing to change");
 
-export const workflowIdParam = z.object({ id: z.string().regex(/^wf_[0-9A-Za-z]{20}$/, "Not a workflow id") });
+export const menuIdParam = z.object({ id: z.string().regex(/^wf_[0-9A-Za-z]{20}$/, "Not a workflow id") });

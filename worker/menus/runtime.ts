@@ -3,7 +3,7 @@
 import { getDb } from "../platform/db/client";
 import { getConversation } from "../inbox/conversations.queries";
 import { CACHE_KEYS, HOT_TTL_MS, cached } from "../platform/lib/ttl-cache";
-import { type WorkflowRow, clearFlowState, getFlowState, getWorkflowByName, listActiveWorkflows, saveFlowState } from "./menus.queries";
+import { type MenuRow, clearFlowState, getFlowState, getMenuByName, listActiveMenus, saveFlowState } from "./menus.queries";
 import { newId } from "../platform/lib/ids";
 import { advance, findTrigger, renderStep } from "../shared/menu-engine";
 import type { EndAction, MenuStructure } from "../shared/menu-schema";
@@ -14,7 +14,7 @@ import { publish } from "../platform/realtime/publish";
 export type MenuInbound = { instanceId: string; contactId: string; conversationId: string; text: string };
 export type MenuOutcome = "handled" | "none";
 
-const menuOf = (w: WorkflowRow) => w.menuStructure as MenuStructure;
+const menuOf = (w: MenuRow) => w.menuStructure as MenuStructure;
 const ttlMs = (m: MenuStructure) => m.ttl_minutes * 60_000;
 
 async function say(env: Env, conversationId: string, text: string): Promise<void> {
@@ -28,7 +28,7 @@ export async function runMenus(env: Env, msg: MenuInbound, now = Date.now()): Pr
   const db = getDb(env.DB);
   // No active menu means no flow can be running (an inactive template's flow resets): the
   // usual case costs no query.
-  const templates = await cached(CACHE_KEYS.activeWorkflows, HOT_TTL_MS, () => listActiveWorkflows(db));
+  const templates = await cached(CACHE_KEYS.activeMenus, HOT_TTL_MS, () => listActiveMenus(db));
   if (!templates.length) return "none";
   const state = await getFlowState(db, msg.instanceId, msg.contactId);
 
@@ -51,7 +51,7 @@ export async function runMenus(env: Env, msg: MenuInbound, now = Date.now()): Pr
   }
   if (!state) return "none";
 
-  const template = await getWorkflowByName(db, state.conversationFlow);
+  const template = await getMenuByName(db, state.conversationFlow);
   if (state.expiresAt <= now || !template || !template.isActive) {
     // Expired (or its template is gone): the flow resets and the message goes on as usual.
     await clearFlowState(db, msg.instanceId, msg.contactId);

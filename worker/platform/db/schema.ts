@@ -256,7 +256,7 @@ export const webhookEvents = sqliteTable(
   ],
 );
 
-export const workflowTemplates = sqliteTable("workflow_templates", {
+export const menuTemplates = sqliteTable("workflow_templates", {
   id: text("id").primaryKey(),
   name: text("name").notNull().unique(),
   type: text("type", { enum: ["button", "list", "text"] }).notNull().default("text"),

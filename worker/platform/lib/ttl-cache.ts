@@ -18,5 +18,5 @@ export function invalidate(key: string): void {
   store.delete(key);
 }
 
-export const CACHE_KEYS = { anyEnabledAgent: "agents:any-enabled", activeWorkflows: "workflows:active" } as const;
+export const CACHE_KEYS = { anyEnabledAgent: "agents:any-enabled", activeMenus: "workflows:active" } as const;
 export const HOT_TTL_MS = 2000;

@@ -5,8 +5,8 @@ import { redact, redactUrl } from "../../platform/lib/redact";
 import { RateWindow } from "../../platform/lib/rate-window";
 import { env } from "cloudflare:workers";
 import { getDb } from "../../platform/db/client";
-import { listActiveWorkflows } from "../../menus/menus.queries";
-import { workflowTemplates } from "../../platform/db/schema";
+import { listActiveMenus } from "../../menus/menus.queries";
+import { menuTemplates } from "../../platform/db/schema";
 import { cached, invalidate } from "../../platform/lib/ttl-cache";
 
 describe("ids", () => {
@@ -76,12 +76,12 @@ describe("ttl cache", () => {
   it("keeps a real drizzle query's rows: a hit does not query D1 again", async () => {
     const db = getDb(env.DB);
     const key = `test:workflows:${newId("contact")}`;
-    const before = await cached(key, 60_000, () => listActiveWorkflows(db));
+    const before = await cached(key, 60_000, () => listActiveMenus(db));
     // Written behind the cache's back (the API invalidates; this does not): a hit must not see it.
-    await db.insert(workflowTemplates).values({ id: newId("workflow"), name: `cache-${key}`, menuStructure: {} });
-    expect(await cached(key, 60_000, () => listActiveWorkflows(db))).toEqual(before);
+    await db.insert(menuTemplates).values({ id: newId("workflow"), name: `cache-${key}`, menuStructure: {} });
+    expect(await cached(key, 60_000, () => listActiveMenus(db))).toEqual(before);
     invalidate(key);
-    expect((await cached(key, 60_000, () => listActiveWorkflows(db))).length).toBe(before.length + 1);
+    expect((await cached(key, 60_000, () => listActiveMenus(db))).length).toBe(before.length + 1);
   });
 
   it("forgets a failed load", async () => {

@@ -4,7 +4,7 @@ import { ApiError, api } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
 import { renderStep } from "../../../../worker/shared/menu-engine";
 import { menuStructure } from "../../../../worker/shared/menu-schema";
-import { EXAMPLE_MENU, type WorkflowView } from "./types";
+import { EXAMPLE_MENU, type MenuView } from "./types";
 
 type Check = { ok: true; preview: { id: string; text: string }[] } | { ok: false; errors: string[] };
 
@@ -23,10 +23,10 @@ function check(text: string): Check {
   return { ok: true, preview: order.map((id) => ({ id, text: renderStep(steps[id]!, { name: "Ana" }) })) };
 }
 
-export function WorkflowEditor({ id }: { id: string | null }) {
+export function MenuEditor({ id }: { id: string | null }) {
   const { route } = useLocation();
   const [name, setName] = useState("");
-  const [type, setType] = useState<WorkflowView["type"]>("text");
+  const [type, setType] = useState<MenuView["type"]>("text");
   const [keywords, setKeywords] = useState("");
   const [active, setActive] = useState(true);
   const [menu, setMenu] = useState(JSON.stringify(EXAMPLE_MENU, null, 2));
@@ -37,7 +37,7 @@ export function WorkflowEditor({ id }: { id: string | null }) {
   useEffect(() => {
     if (!id) return;
     api
-      .get<WorkflowView>(`/api/workflows/${id}`)
+      .get<MenuView>(`/api/workflows/${id}`)
       .then((w) => {
         setName(w.name);
         setType(w.type);
@@ -91,7 +91,7 @@ export function WorkflowEditor({ id }: { id: string | null }) {
           </label>
           <label>
             Type
-            <select value={type} onChange={(e) => setType(e.currentTarget.value as WorkflowView["type"])}>
+            <select value={type} onChange={(e) => setType(e.currentTarget.value as MenuView["type"])}>
               <option value="text">Numbered text (works everywhere)</option>
               <option value="button">Buttons (sent as numbered text where unsupported)</option>
               <option value="list">List (sent as numbered text where unsupported)</option>

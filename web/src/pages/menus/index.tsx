@@ -1,10 +1,10 @@
 import { useRoute } from "preact-iso";
-import { WorkflowEditor } from "./editor";
-import { WorkflowList } from "./list";
+import { MenuEditor } from "./editor";
+import { MenuList } from "./list";
 
 export function Workflows() {
   const { params } = useRoute();
   const rest = params.rest ?? "";
-  if (rest === "") return <WorkflowList />;
-  return <WorkflowEditor id={rest === "new" ? null : rest} />;
+  if (rest === "") return <MenuList />;
+  return <MenuEditor id={rest === "new" ? null : rest} />;
 }

@@ -2,14 +2,14 @@ import { useCallback, useEffect, useState } from "preact/hooks";
 import { ApiError, api } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
 import { useLive } from "../../state/realtime";
-import type { WorkflowView } from "./types";
+import type { MenuView } from "./types";
 
-export function WorkflowList() {
-  const [items, setItems] = useState<WorkflowView[] | null>(null);
+export function MenuList() {
+  const [items, setItems] = useState<MenuView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(async () => {
     try {
-      setItems((await api.get<{ items: WorkflowView[] }>("/api/workflows")).items);
+      setItems((await api.get<{ items: MenuView[] }>("/api/workflows")).items);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : "Could not load workflows");
     }

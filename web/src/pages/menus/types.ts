@@ -1,6 +1,6 @@
 import type { MenuStructure } from "../../../../worker/shared/menu-schema";
 
-export type WorkflowView = {
+export type MenuView = {
   id: string;
   name: string;
   type: "button" | "list" | "text";
