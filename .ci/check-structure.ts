@@ -96,4 +96,6 @@ if (problems.length) {
   console.error(`\n${problems.length} structure problem(s) in ${files.length} files`);
   process.exit(1);
 }
-console.log(`structure ok: ${files.length} files, no import circles, drizzle-orm only in platform/db and *.queries.ts, no cross-feature route imports, none over ${MAX_LINES} lines`);
+console.log(
+  `structure ok: ${files.length} files, no import circles, drizzle-orm only in platform/db and *.queries.ts, no cross-feature route imports, none over ${MAX_LINES} lines`,
+);

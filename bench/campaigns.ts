@@ -12,7 +12,11 @@ const stack = await startStack();
 try {
   const headers = { authorization: `Bearer ${stack.adminToken}`, "content-type": "application/json" };
   const call = async <T>(path: string, json?: unknown): Promise<T> => {
-    const res = await fetch(`${stack.baseUrl}${path}`, { method: json === undefined ? "GET" : "POST", headers, body: json === undefined ? undefined : JSON.stringify(json) });
+    const res = await fetch(`${stack.baseUrl}${path}`, {
+      method: json === undefined ? "GET" : "POST",
+      headers,
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };
@@ -27,12 +31,22 @@ try {
   const lines = ["name,whatsapp_number,tags"];
   for (let i = 0; i < N; i++) lines.push(`Bench ${i},+55119${String(30_000_000 + i).padStart(8, "0")},bulk`);
   for (let i = 0; i < PACED; i++) lines.push(`Paced ${i},+55219${String(40_000_000 + i).padStart(8, "0")},paced`);
-  const imp = await fetch(`${stack.baseUrl}/api/contacts/import`, { method: "POST", headers: { ...headers, "content-type": "text/csv" }, body: lines.join("\n") });
+  const imp = await fetch(`${stack.baseUrl}/api/contacts/import`, {
+    method: "POST",
+    headers: { ...headers, "content-type": "text/csv" },
+    body: lines.join("\n"),
+  });
   if (!imp.ok) throw new Error(`import: ${imp.status} ${await imp.text()}`);
 
   type View = { id: string; status: string; sent: number; failed: number; skipped: number; pending: number; contact_count: number };
   const run = async (tag: string, pacing: Record<string, number>) => {
-    const c = await call<View>("/api/campaigns", { name: `bench ${tag}`, target_tags: [tag], instance_id: inst.id, message: { content: "Hi {{first_name}}, bench message" }, pacing });
+    const c = await call<View>("/api/campaigns", {
+      name: `bench ${tag}`,
+      target_tags: [tag],
+      instance_id: inst.id,
+      message: { content: "Hi {{first_name}}, bench message" },
+      pacing,
+    });
     const t0 = performance.now();
     await call(`/api/campaigns/${c.id}/start`, {});
     let v: View;
@@ -55,18 +69,49 @@ try {
 
   // (2) Pacing accuracy at 60/min, no jitter.
   const paced = await run("paced", { per_minute: 60, jitter_pct: 0 });
-  const pacedAt = (await sendsOf(name)).filter((s) => s.body.number.startsWith("55219")).map((s) => Date.parse(s.at)).sort((a, b) => a - b);
+  const pacedAt = (await sendsOf(name))
+    .filter((s) => s.body.number.startsWith("55219"))
+    .map((s) => Date.parse(s.at))
+    .sort((a, b) => a - b);
   const gaps = pacedAt.slice(1).map((t, i) => t - pacedAt[i]!);
   const sorted = [...gaps].sort((a, b) => a - b);
   const mean = gaps.reduce((a, b) => a + b, 0) / (gaps.length || 1);
   const within = gaps.filter((g) => Math.abs(g - 1000) <= 100).length;
 
-  printTable(`Campaign sends — ${N} recipients, unpaced (SendClock → CAMPAIGN_QUEUE → consumer → simulator)`, ["sent", "failed", "unique numbers", "start→completed s", "sends/s", "ms per send (wall)", "first→last send s", "sends/s at simulator", "invariant breaks"], [
-    [bulk.view.sent, bulk.view.failed, unique, fmt(bulk.seconds, 2), fmt(bulk.view.sent / bulk.seconds, 0), fmt((bulk.seconds * 1000) / N, 2), fmt(span, 2), fmt(bulkSends.length / span, 0), bulk.invariantBroken],
-  ]);
-  printTable(`Pacing — ${PACED} recipients at 60/min, jitter 0 (configured gap 1000 ms; target ±10%)`, ["gaps", "mean ms", "p5 ms", "p50 ms", "p95 ms", "min ms", "max ms", "within ±10%", "mean error"], [
-    [gaps.length, fmt(mean, 0), fmt(percentile(sorted, 5), 0), fmt(percentile(sorted, 50), 0), fmt(percentile(sorted, 95), 0), fmt(sorted[0] ?? NaN, 0), fmt(sorted.at(-1) ?? NaN, 0), `${within}/${gaps.length}`, `${fmt(((mean - 1000) / 1000) * 100, 2)}%`],
-  ]);
+  printTable(
+    `Campaign sends — ${N} recipients, unpaced (SendClock → CAMPAIGN_QUEUE → consumer → simulator)`,
+    ["sent", "failed", "unique numbers", "start→completed s", "sends/s", "ms per send (wall)", "first→last send s", "sends/s at simulator", "invariant breaks"],
+    [
+      [
+        bulk.view.sent,
+        bulk.view.failed,
+        unique,
+        fmt(bulk.seconds, 2),
+        fmt(bulk.view.sent / bulk.seconds, 0),
+        fmt((bulk.seconds * 1000) / N, 2),
+        fmt(span, 2),
+        fmt(bulkSends.length / span, 0),
+        bulk.invariantBroken,
+      ],
+    ],
+  );
+  printTable(
+    `Pacing — ${PACED} recipients at 60/min, jitter 0 (configured gap 1000 ms; target ±10%)`,
+    ["gaps", "mean ms", "p5 ms", "p50 ms", "p95 ms", "min ms", "max ms", "within ±10%", "mean error"],
+    [
+      [
+        gaps.length,
+        fmt(mean, 0),
+        fmt(percentile(sorted, 5), 0),
+        fmt(percentile(sorted, 50), 0),
+        fmt(percentile(sorted, 95), 0),
+        fmt(sorted[0] ?? NaN, 0),
+        fmt(sorted.at(-1) ?? NaN, 0),
+        `${within}/${gaps.length}`,
+        `${fmt(((mean - 1000) / 1000) * 100, 2)}%`,
+      ],
+    ],
+  );
   console.log(`\nresults: ${saveResult("campaigns", { n: N, bulk: { ...bulk, span, unique }, paced: { ...paced, gaps, mean, within } })}`);
 } finally {
   await stack.stop();

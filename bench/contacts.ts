@@ -50,8 +50,7 @@ function tagsCase(label: string, a: string, b: string): Case {
   const has = "EXISTS (SELECT 1 FROM contact_tags WHERE contact_tags.contact_id = contacts.id AND contact_tags.tag = ?)";
   const ids =
     "SELECT contact_id FROM contact_tags WHERE tag = ? AND EXISTS (SELECT 1 FROM contact_tags AS other WHERE other.contact_id = contact_tags.contact_id AND other.tag = ?)";
-  const rarity =
-    "SELECT value AS tag, (SELECT count(*) FROM (SELECT 1 FROM contact_tags WHERE tag = value LIMIT 10000)) AS n FROM json_each(?)";
+  const rarity = "SELECT value AS tag, (SELECT count(*) FROM (SELECT 1 FROM contact_tags WHERE tag = value LIMIT 10000)) AS n FROM json_each(?)";
   return {
     label,
     path: `/api/contacts?tags=${a},${b}`,
@@ -103,7 +102,9 @@ async function main() {
     const file = d1File(dir);
     const { tagCounts } = seed(file, N);
     console.log(`seeded ${N} contacts, ${[...tagCounts.values()].reduce((a, b) => a + b, 0)} tag rows in ${Date.now() - t0} ms`);
-    console.log(`tag skew: tag01=${tagCounts.get("tag01")}, tag02=${tagCounts.get("tag02")}, tag10=${tagCounts.get("tag10")}, tag40=${tagCounts.get("tag40")}, tag50=${tagCounts.get("tag50")}`);
+    console.log(
+      `tag skew: tag01=${tagCounts.get("tag01")}, tag02=${tagCounts.get("tag02")}, tag10=${tagCounts.get("tag10")}, tag40=${tagCounts.get("tag40")}, tag50=${tagCounts.get("tag50")}`,
+    );
 
     t0 = Date.now();
     const stack = await startStack({ persistDir: dir, withSimulator: false, vars: { EVOLUTION_API_KEY: "bench" } });
@@ -126,7 +127,16 @@ async function main() {
       const direct = await time(() => c.direct(sqlite));
       const ok = api.p95 <= TARGET_P95_MS ? "ok" : "OVER";
       measured.push({ label: c.label, apiP50: api.p50, apiP95: api.p95, sqliteP50: direct.p50 });
-      rows.push([c.label, count, api.p50.toFixed(1), api.p95.toFixed(1), direct.p50.toFixed(2), direct.p95.toFixed(2), `${(api.p50 / direct.p50).toFixed(1)}x`, ok]);
+      rows.push([
+        c.label,
+        count,
+        api.p50.toFixed(1),
+        api.p95.toFixed(1),
+        direct.p50.toFixed(2),
+        direct.p95.toFixed(2),
+        `${(api.p50 / direct.p50).toFixed(1)}x`,
+        ok,
+      ]);
     }
     sqlite.close();
     const head = ["query", "result", "API p50", "API p95", "SQLite p50", "SQLite p95", "ratio p50", `p95≤${TARGET_P95_MS}ms`];
@@ -146,11 +156,19 @@ async function main() {
     const t1 = performance.now();
     const imp = await fetch(`${stack.baseUrl}/api/contacts/import`, { method: "POST", headers: { ...headers, "content-type": "text/csv" }, body: csv });
     const report = (await imp.json()) as { created: number; updated: number; rejected_count: number };
-    console.log(`\nimport of 50,000 rows (${(csv.length / 1e6).toFixed(1)} MB): HTTP ${imp.status} in ${(performance.now() - t1).toFixed(0)} ms → created ${report.created}, updated ${report.updated}, rejected ${report.rejected_count}`);
+    console.log(
+      `\nimport of 50,000 rows (${(csv.length / 1e6).toFixed(1)} MB): HTTP ${imp.status} in ${(performance.now() - t1).toFixed(0)} ms → created ${report.created}, updated ${report.updated}, rejected ${report.rejected_count}`,
+    );
     // Other processes on a small machine move p95 a lot; the load average says how busy it was.
-    console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(" / ")}`);
+    console.log(
+      `machine: ${cpus().length} cores, load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" / ")}`,
+    );
     const importMs = performance.now() - t1;
-    console.log(`\nresults: ${saveResult("contacts", { contacts: N, targetP95Ms: TARGET_P95_MS, queries: measured, import: { rows: 50_000, ms: importMs, ...report }, loadavg: loadavg() })}`);
+    console.log(
+      `\nresults: ${saveResult("contacts", { contacts: N, targetP95Ms: TARGET_P95_MS, queries: measured, import: { rows: 50_000, ms: importMs, ...report }, loadavg: loadavg() })}`,
+    );
   } finally {
     await stop?.();
     rmSync(dir, { recursive: true, force: true });

@@ -8,7 +8,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { ROOT, startStack } from "../e2e/stack.ts";
-import { type HttpReq, closedLoop, fmt, percentile, post, printTable, runtimeUrl, saveResult } from "./load.ts";
+import { closedLoop, fmt, type HttpReq, percentile, post, printTable, runtimeUrl, saveResult } from "./load.ts";
 
 const N = Number(process.env.BENCH_N ?? 2000);
 const CONTACTS = 200;
@@ -30,12 +30,20 @@ const d1 = (sql: string): Record<string, unknown>[] => {
   }
 };
 const d1Once = (sql: string) => {
-  const out = execFileSync(path.join(ROOT, "node_modules", ".bin", "wrangler"), ["d1", "execute", "DB", "--local", "--persist-to", stack.persistDir, "--json", "--command", sql], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const out = execFileSync(
+    path.join(ROOT, "node_modules", ".bin", "wrangler"),
+    ["d1", "execute", "DB", "--local", "--persist-to", stack.persistDir, "--json", "--command", sql],
+    { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+  );
   return (JSON.parse(out) as { results: Record<string, unknown>[] }[])[0]!.results;
 };
 try {
   const auth = { authorization: `Bearer ${stack.adminToken}`, "content-type": "application/json" };
-  const created = await fetch(`${stack.baseUrl}/api/instances`, { method: "POST", headers: auth, body: JSON.stringify({ name: `bench-inbox-${Date.now()}`, number: "+5511988887777" }) });
+  const created = await fetch(`${stack.baseUrl}/api/instances`, {
+    method: "POST",
+    headers: auth,
+    body: JSON.stringify({ name: `bench-inbox-${Date.now()}`, number: "+5511988887777" }),
+  });
   if (created.status !== 201) throw new Error(`create instance: ${created.status} ${await created.text()}`);
   const inst = (await created.json()) as { id: string; name: string };
   const secret = String(d1(`SELECT webhook_secret FROM instances WHERE id = '${inst.id}'`)[0]!.webhook_secret);
@@ -47,14 +55,27 @@ try {
     JSON.stringify({
       event: "messages.upsert",
       instance: inst.name,
-      data: { key: { remoteJid: `${phoneOf(c)}@s.whatsapp.net`, fromMe: false, id }, pushName: `Contact ${c}`, status: "DELIVERY_ACK", message: { conversation: text }, messageType: "conversation", messageTimestamp: t0, instanceId: "bench", source: "android" },
+      data: {
+        key: { remoteJid: `${phoneOf(c)}@s.whatsapp.net`, fromMe: false, id },
+        pushName: `Contact ${c}`,
+        status: "DELIVERY_ACK",
+        message: { conversation: text },
+        messageType: "conversation",
+        messageTimestamp: t0,
+        instanceId: "bench",
+        source: "android",
+      },
       destination: `${stack.baseUrl}/webhooks/${inst.id}`,
       date_time: new Date().toISOString(),
       sender: "5511988887777@s.whatsapp.net",
       server_url: "http://evolution.local",
       apikey: null,
     });
-  const hook = (body: string, base = stack.baseUrl): HttpReq => ({ url: `${base}/webhooks/${inst.id}`, headers: { "content-type": "application/json", "x-parley-secret": secret }, body });
+  const hook = (body: string, base = stack.baseUrl): HttpReq => ({
+    url: `${base}/webhooks/${inst.id}`,
+    headers: { "content-type": "application/json", "x-parley-secret": secret },
+    body,
+  });
 
   // Phase 1: N unique messages + 10% duplicates, shuffled.
   const unique = Array.from({ length: N }, (_, i) => upsert(`BENCHIN${t0}${i}`, i % CONTACTS, `message ${i}`));
@@ -75,12 +96,27 @@ try {
   stored = count();
   const conversations = Number(d1(`SELECT count(*) AS n FROM conversations WHERE instance_id = '${inst.id}'`)[0]!.n);
   if (load.errors) console.warn(`  burst statuses: ${JSON.stringify(load.statuses)}`);
-  printTable(`Inbound burst — ${deliveries.length} deliveries (${N} unique + ${deliveries.length - N} duplicates) over ${CONTACTS} contacts, concurrency ${CONCURRENCY}`, ["deliveries/s (ack)", "ack p50 ms", "ack p99 ms", "errors", "stored", "conversations", "all applied after s", "applied msgs/s"], [
-    [fmt(load.perSecond, 0), fmt(load.p50), fmt(load.p99), load.errors, `${stored}${stored === N ? " (exact)" : ` (expected ${N})`}`, conversations, fmt(appliedSeconds, 2), fmt(N / appliedSeconds, 0)],
-  ]);
+  printTable(
+    `Inbound burst — ${deliveries.length} deliveries (${N} unique + ${deliveries.length - N} duplicates) over ${CONTACTS} contacts, concurrency ${CONCURRENCY}`,
+    ["deliveries/s (ack)", "ack p50 ms", "ack p99 ms", "errors", "stored", "conversations", "all applied after s", "applied msgs/s"],
+    [
+      [
+        fmt(load.perSecond, 0),
+        fmt(load.p50),
+        fmt(load.p99),
+        load.errors,
+        `${stored}${stored === N ? " (exact)" : ` (expected ${N})`}`,
+        conversations,
+        fmt(appliedSeconds, 2),
+        fmt(N / appliedSeconds, 0),
+      ],
+    ],
+  );
 
   // Phase 2: steady rate, latency to the dashboard socket. Conversation → contact map from the API.
-  const convs = (await (await fetch(`${stack.baseUrl}/api/conversations?instance_id=${inst.id}&limit=200`, { headers: auth })).json()) as { items: { id: string; contact_number: string }[] };
+  const convs = (await (await fetch(`${stack.baseUrl}/api/conversations?instance_id=${inst.id}&limit=200`, { headers: auth })).json()) as {
+    items: { id: string; contact_number: string }[];
+  };
   const contactOfConv = new Map(convs.items.map((c) => [c.id, Number(c.contact_number.slice(-8)) - 70000000]));
   // Node's WebSocket (undici) takes headers as an extension of the init argument.
   const WS = WebSocket as unknown as new (url: string, init: { headers: Record<string, string> }) => WebSocket;
@@ -132,12 +168,24 @@ try {
     await new Promise((r) => setTimeout(r, 2000));
     ws.close();
     const sorted = latencies.sort((a, b) => a - b);
-    return { total, failed, late, matched: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? Number.NaN };
+    return {
+      total,
+      failed,
+      late,
+      matched: sorted.length,
+      p50: percentile(sorted, 50),
+      p95: percentile(sorted, 95),
+      p99: percentile(sorted, 99),
+      max: sorted.at(-1) ?? Number.NaN,
+    };
   };
   // Through `wrangler dev` as `npm run dev` serves it (its reload proxy, a second workerd process,
   // relays every request and frame), then straight to the runtime that runs the Worker — the
   // path production has, with no dev proxy in front.
-  const paths: [string, string | null][] = [["wrangler dev (via its reload proxy)", stack.baseUrl], ["Worker runtime directly", await runtimeUrl(stack)]];
+  const paths: [string, string | null][] = [
+    ["wrangler dev (via its reload proxy)", stack.baseUrl],
+    ["Worker runtime directly", await runtimeUrl(stack)],
+  ];
   const rows: (string | number)[][] = [];
   const steadyResults: Record<string, unknown> = {};
   for (const [label, url] of paths) {
@@ -149,8 +197,14 @@ try {
     steadyResults[label] = r;
     rows.push([label, r.total, r.failed, r.matched, fmt(r.p50), fmt(r.p95), fmt(r.p99), fmt(r.max), r.late]);
   }
-  printTable(`Webhook POST → dashboard WebSocket frame — ${RATE}/s for ${SECONDS} s each (target p99 ≤ 100 ms)`, ["path", "deliveries", "failed", "frames matched", "p50 ms", "p95 ms", "p99 ms", "max ms", "sent late"], rows);
-  console.log(`\nresults: ${saveResult("inbox", { burst: { deliveries: deliveries.length, unique: N, stored, conversations, load, appliedSeconds }, steady: { rate: RATE, seconds: SECONDS, settleMs: SETTLE_MS, paths: steadyResults } })}`);
+  printTable(
+    `Webhook POST → dashboard WebSocket frame — ${RATE}/s for ${SECONDS} s each (target p99 ≤ 100 ms)`,
+    ["path", "deliveries", "failed", "frames matched", "p50 ms", "p95 ms", "p99 ms", "max ms", "sent late"],
+    rows,
+  );
+  console.log(
+    `\nresults: ${saveResult("inbox", { burst: { deliveries: deliveries.length, unique: N, stored, conversations, load, appliedSeconds }, steady: { rate: RATE, seconds: SECONDS, settleMs: SETTLE_MS, paths: steadyResults } })}`,
+  );
 } finally {
   await stack.stop();
 }

@@ -34,7 +34,16 @@ export function post(req: HttpReq): Promise<number> {
   });
 }
 
-export type LoadResult = { count: number; errors: number; seconds: number; perSecond: number; p50: number; p95: number; p99: number; statuses: Record<number, number> };
+export type LoadResult = {
+  count: number;
+  errors: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  statuses: Record<number, number>;
+};
 
 /**
  * Sends `total` requests built by `make(i)` with `concurrency` in flight; each worker sends its
@@ -106,7 +115,11 @@ export async function runtimeUrl(stack: Stack): Promise<string | null> {
   const below = (pid: number): number[] => {
     let kids: number[] = [];
     try {
-      kids = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).trim().split("\n").filter(Boolean).map(Number);
+      kids = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
+        .trim()
+        .split("\n")
+        .filter(Boolean)
+        .map(Number);
     } catch {
       // no children
     }

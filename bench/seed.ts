@@ -6,9 +6,57 @@ import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 
 export const TAGS = Array.from({ length: 50 }, (_, i) => `tag${String(i + 1).padStart(2, "0")}`);
-const FIRST = ["Ana", "Bruno", "Carla", "Diego", "Eduarda", "Felipe", "Gabriela", "Hugo", "Isabela", "João", "Karen", "Lucas", "Maria", "Nicolas", "Olivia", "Pedro", "Rafaela", "Sofia", "Thiago", "Valentina"];
-const LAST = ["Silva", "Santos", "Oliveira", "Souza", "Rodrigues", "Ferreira", "Alves", "Pereira", "Lima", "Gomes", "Costa", "Ribeiro", "Martins", "Carvalho", "Almeida", "Lopes", "Soares", "Fernandes", "Vieira", "Barbosa"];
-const COUNTRIES: [string, number][] = [["BR", 0.7], ["US", 0.1], ["PT", 0.08], ["MX", 0.07], ["AR", 0.05]];
+const FIRST = [
+  "Ana",
+  "Bruno",
+  "Carla",
+  "Diego",
+  "Eduarda",
+  "Felipe",
+  "Gabriela",
+  "Hugo",
+  "Isabela",
+  "João",
+  "Karen",
+  "Lucas",
+  "Maria",
+  "Nicolas",
+  "Olivia",
+  "Pedro",
+  "Rafaela",
+  "Sofia",
+  "Thiago",
+  "Valentina",
+];
+const LAST = [
+  "Silva",
+  "Santos",
+  "Oliveira",
+  "Souza",
+  "Rodrigues",
+  "Ferreira",
+  "Alves",
+  "Pereira",
+  "Lima",
+  "Gomes",
+  "Costa",
+  "Ribeiro",
+  "Martins",
+  "Carvalho",
+  "Almeida",
+  "Lopes",
+  "Soares",
+  "Fernandes",
+  "Vieira",
+  "Barbosa",
+];
+const COUNTRIES: [string, number][] = [
+  ["BR", 0.7],
+  ["US", 0.1],
+  ["PT", 0.08],
+  ["MX", 0.07],
+  ["AR", 0.05],
+];
 
 /** Deterministic PRNG (mulberry32) so every run benchmarks the same data. */
 function rng(seed: number): () => number {

@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { ROOT, startStack } from "../e2e/stack.ts";
-import { type HttpReq, type LoadResult, closedLoop, fmt, printTable, saveResult } from "./load.ts";
+import { closedLoop, fmt, type HttpReq, type LoadResult, printTable, saveResult } from "./load.ts";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const N = Number(process.env.BENCH_N ?? 2000);
@@ -13,21 +13,60 @@ const WARMUP = 300;
 const stack = await startStack({ vars: { BENCH: "1" } });
 try {
   const auth = { authorization: `Bearer ${stack.adminToken}`, "content-type": "application/json" };
-  const created = await fetch(`${stack.baseUrl}/api/instances`, { method: "POST", headers: auth, body: JSON.stringify({ name: `bench-${Date.now()}`, number: "+5511988887777" }) });
+  const created = await fetch(`${stack.baseUrl}/api/instances`, {
+    method: "POST",
+    headers: auth,
+    body: JSON.stringify({ name: `bench-${Date.now()}`, number: "+5511988887777" }),
+  });
   if (created.status !== 201) throw new Error(`create instance: ${created.status} ${await created.text()}`);
   const inst = (await created.json()) as { id: string; name: string };
-  const out = execFileSync(path.join(ROOT, "node_modules", ".bin", "wrangler"), ["d1", "execute", "DB", "--local", "--persist-to", stack.persistDir, "--json", "--command", `SELECT webhook_secret FROM instances WHERE id = '${inst.id}'`], { cwd: ROOT, encoding: "utf8" });
+  const out = execFileSync(
+    path.join(ROOT, "node_modules", ".bin", "wrangler"),
+    ["d1", "execute", "DB", "--local", "--persist-to", stack.persistDir, "--json", "--command", `SELECT webhook_secret FROM instances WHERE id = '${inst.id}'`],
+    { cwd: ROOT, encoding: "utf8" },
+  );
   const secret = (JSON.parse(out) as { results: { webhook_secret: string }[] }[])[0]!.results[0]!.webhook_secret;
 
   const t0 = Date.now();
   const envelope = (event: string, data: unknown, i: number) =>
-    JSON.stringify({ event, instance: inst.name, data, destination: `${stack.baseUrl}/webhooks/${inst.id}`, date_time: new Date(t0 + i).toISOString(), sender: "5511988887777@s.whatsapp.net", server_url: "http://evolution.local", apikey: null });
+    JSON.stringify({
+      event,
+      instance: inst.name,
+      data,
+      destination: `${stack.baseUrl}/webhooks/${inst.id}`,
+      date_time: new Date(t0 + i).toISOString(),
+      sender: "5511988887777@s.whatsapp.net",
+      server_url: "http://evolution.local",
+      apikey: null,
+    });
   const bodies = {
-    "connection.update": (i: number) => envelope("connection.update", { instance: inst.name, state: i % 2 ? "open" : "connecting", statusReason: 200, wuid: "5511988887777@s.whatsapp.net", profileName: "Bench" }, i),
+    "connection.update": (i: number) =>
+      envelope(
+        "connection.update",
+        { instance: inst.name, state: i % 2 ? "open" : "connecting", statusReason: 200, wuid: "5511988887777@s.whatsapp.net", profileName: "Bench" },
+        i,
+      ),
     "messages.upsert": (i: number) =>
-      envelope("messages.upsert", { key: { remoteJid: `55119${String(70000000 + (i % 200))}@s.whatsapp.net`, fromMe: false, id: `BENCH${t0}${i}` }, pushName: `Contact ${i % 200}`, status: "DELIVERY_ACK", message: { conversation: `message ${i}` }, messageType: "conversation", messageTimestamp: Math.floor((t0 + i) / 1000), instanceId: "bench", source: "android" }, i),
+      envelope(
+        "messages.upsert",
+        {
+          key: { remoteJid: `55119${String(70000000 + (i % 200))}@s.whatsapp.net`, fromMe: false, id: `BENCH${t0}${i}` },
+          pushName: `Contact ${i % 200}`,
+          status: "DELIVERY_ACK",
+          message: { conversation: `message ${i}` },
+          messageType: "conversation",
+          messageTimestamp: Math.floor((t0 + i) / 1000),
+          instanceId: "bench",
+          source: "android",
+        },
+        i,
+      ),
   };
-  const hook = (body: string): HttpReq => ({ url: `${stack.baseUrl}/webhooks/${inst.id}`, headers: { "content-type": "application/json", "x-parley-secret": secret }, body });
+  const hook = (body: string): HttpReq => ({
+    url: `${stack.baseUrl}/webhooks/${inst.id}`,
+    headers: { "content-type": "application/json", "x-parley-secret": secret },
+    body,
+  });
   const empty = (body: string): HttpReq => ({ url: `${stack.baseUrl}/__bench/empty`, headers: { "content-type": "application/json" }, body });
 
   let offset = 0;
@@ -49,7 +88,18 @@ try {
     const w = await run(kind, "webhook", N);
     const e2 = await run(kind, "empty", N);
     const e = { perSecond: (e1.perSecond + e2.perSecond) / 2, p50: (e1.p50 + e2.p50) / 2, p99: (e1.p99 + e2.p99) / 2 };
-    rows.push([kind, fmt(w.perSecond, 0), fmt(e.perSecond, 0), fmt(w.perSecond / e.perSecond, 2), fmt(w.p50), fmt(e.p50), fmt(w.p99), fmt(e.p99), fmt(w.p99 / e.p99, 2), w.errors]);
+    rows.push([
+      kind,
+      fmt(w.perSecond, 0),
+      fmt(e.perSecond, 0),
+      fmt(w.perSecond / e.perSecond, 2),
+      fmt(w.p50),
+      fmt(e.p50),
+      fmt(w.p99),
+      fmt(e.p99),
+      fmt(w.p99 / e.p99, 2),
+      w.errors,
+    ]);
     results[kind] = { webhook: w, empty: { first: e1, second: e2 }, throughputRatio: w.perSecond / e.perSecond, p99Ratio: w.p99 / e.p99 };
     // Let the Durable Object finish applying what was acknowledged before the next phase.
     await new Promise((r) => setTimeout(r, 1500));

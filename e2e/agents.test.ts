@@ -1,8 +1,8 @@
-import { type IncomingMessage, type Server, createServer } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, shot, signIn } from "./browser.ts";
-import { type Stack, freePort, startStack } from "./stack.ts";
+import { freePort, type Stack, startStack } from "./stack.ts";
 
 /** A tiny OpenAI-compatible chat endpoint on 127.0.0.1 standing in for a local model server. */
 async function startMockModel(port: number) {
@@ -66,12 +66,18 @@ describe("an AI agent answering in the inbox (Chromium)", () => {
     return (await res.json()) as T;
   };
   const inject = (name: string, from: string, text: string) =>
-    fetch(`${stack.simUrl}/_sim/instances/${name}/inbound`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ from, pushName: "Ana Souza", text }) });
+    fetch(`${stack.simUrl}/_sim/instances/${name}/inbound`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ from, pushName: "Ana Souza", text }),
+    });
 
   it("an inbound message gets the agent's reply in the inbox; pausing the agent stops further replies", async () => {
     const name = `agents-${Date.now()}`;
     const inst = await call<{ id: string }>("/api/instances", { name, number: "+5511988887777" });
-    expect((await fetch(`${stack.simUrl}/_sim/instances/${name}/scan`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(200);
+    expect(
+      (await fetch(`${stack.simUrl}/_sim/instances/${name}/scan`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status,
+    ).toBe(200);
     const from = `55119${String(Date.now()).slice(-8)}`;
     await call("/api/contacts", { whatsapp_number: `+${from}`, name: "Ana Souza", tags: ["vip"], llm_context: { favourite_color: "azul" } });
     const page = await browser.newPage();
@@ -112,7 +118,9 @@ describe("an AI agent answering in the inbox (Chromium)", () => {
     // A human takes over from the inbox: no more agent replies.
     const pause = page.getByLabel("Agent paused");
     await pause.check();
-    await expect.poll(async () => (await call<{ items: { id: string; agent_paused: boolean }[] }>(`/api/conversations?instance_id=${inst.id}`)).items[0]?.agent_paused).toBe(true);
+    await expect
+      .poll(async () => (await call<{ items: { id: string; agent_paused: boolean }[] }>(`/api/conversations?instance_id=${inst.id}`)).items[0]?.agent_paused)
+      .toBe(true);
     expect((await inject(name, from, "Alô? Alguém aí?")).status).toBe(201);
     await page.locator('[data-testid="message"]', { hasText: "Alguém aí?" }).waitFor({ timeout: 20_000 });
     await new Promise((r) => setTimeout(r, 5000)); // well past the 1 s debounce window

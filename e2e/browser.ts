@@ -1,7 +1,7 @@
 // Headless Chromium from Debian, driven by playwright-core (no browser download).
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { type Browser, type Page, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { ROOT } from "./stack.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

@@ -42,7 +42,10 @@ describe("a campaign from a tag in Chromium", () => {
     await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
     await page.getByRole("link", { name: "New campaign" }).click();
     await page.getByLabel("Campaign name").fill("Black Friday");
-    await page.getByRole("group", { name: "Target tags" }).getByRole("button", { name: new RegExp(`^${tag}`) }).click();
+    await page
+      .getByRole("group", { name: "Target tags" })
+      .getByRole("button", { name: new RegExp(`^${tag}`) })
+      .click();
     await page.getByTestId("audience-count").getByText("4").waitFor({ timeout: 10_000 });
     await page.getByLabel("Message", { exact: true }).fill("Oi {{first_name|cliente}}, 20% off hoje!");
     await expect(page.getByTestId("message-preview").textContent()).resolves.toContain("Oi Cliente, 20% off hoje!");

@@ -258,7 +258,9 @@ describe("contacts page in Chromium", () => {
     const jo = await create("Joana Reis de Albuquerque e Vasconcelos", [phoneTag, "a-rather-long-tag-name-for-wrapping"]);
     const page = await openPage(375);
     const label = "Joana Reis de Albuquerque e Vasconcelos";
-    await row(page, jo.whatsapp_number).getByRole("button", { name: `WhatsApp ${label}` }).click();
+    await row(page, jo.whatsapp_number)
+      .getByRole("button", { name: `WhatsApp ${label}` })
+      .click();
     const dialog = page.getByRole("dialog", { name: "No connected number" });
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain("No WhatsApp number is connected — connect one in Instances");

@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { DEV_VARS, ROOT, buildDashboard, readDevVars, startStack } from "./stack.ts";
+import { buildDashboard, DEV_VARS, ROOT, readDevVars, startStack } from "./stack.ts";
 
 const PORT = Number(process.env.PORT ?? 8787);
 

@@ -23,9 +23,17 @@ describe("hostile text is inert in the dashboard", () => {
     await fetch(`${stack.baseUrl}/api/instances`, { method: "POST", headers, body: JSON.stringify({ name, number: "+5511977770000" }) });
     await fetch(`${stack.simUrl}/_sim/instances/${name}/scan`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     for (const [i, p] of PAYLOADS.entries()) {
-      const res = await fetch(`${stack.baseUrl}/api/contacts`, { method: "POST", headers, body: JSON.stringify({ whatsapp_number: `+1415555${1000 + i}`, name: p, description: p, tags: [`x${i}<b>`] }) });
+      const res = await fetch(`${stack.baseUrl}/api/contacts`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ whatsapp_number: `+1415555${1000 + i}`, name: p, description: p, tags: [`x${i}<b>`] }),
+      });
       expect(res.status).toBe(201);
-      await fetch(`${stack.simUrl}/_sim/instances/${name}/inbound`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ from: `55119${70000000 + i}`, pushName: p, text: p }) });
+      await fetch(`${stack.simUrl}/_sim/instances/${name}/inbound`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ from: `55119${70000000 + i}`, pushName: p, text: p }),
+      });
     }
     const page = await browser.newPage();
     const dialogs: string[] = [];

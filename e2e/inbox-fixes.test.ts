@@ -3,7 +3,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, shot, signIn } from "./browser.ts";
-import { type Stack, buildDashboard, startStack } from "./stack.ts";
+import { buildDashboard, type Stack, startStack } from "./stack.ts";
 
 type Conv = { id: string; unread_count: number; status: string; contact_name: string | null };
 
@@ -50,12 +50,21 @@ describe("inbox fixes in Chromium", () => {
   // Stamped minutes ago, a second apart: the long-named conversation (stamped now) is strictly the
   // newest, never tied with them in WhatsApp's whole seconds (ties order by id: random).
   const bulkAt = Math.floor(Date.now() / 1000) - 600;
-  const bulk = Array.from({ length: 55 }, (_, i) => ({ from: rnd(), pushName: `Bulk ${String(i).padStart(2, "0")}`, text: `bulk msg ${i}`, timestamp: bulkAt + i }));
+  const bulk = Array.from({ length: 55 }, (_, i) => ({
+    from: rnd(),
+    pushName: `Bulk ${String(i).padStart(2, "0")}`,
+    text: `bulk msg ${i}`,
+    timestamp: bulkAt + i,
+  }));
 
   beforeAll(async () => {
     await buildDashboard();
     [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-    const created = await fetch(`${stack.baseUrl}/api/instances`, { method: "POST", headers: auth(), body: JSON.stringify({ name, number: "+5511977776666" }) });
+    const created = await fetch(`${stack.baseUrl}/api/instances`, {
+      method: "POST",
+      headers: auth(),
+      body: JSON.stringify({ name, number: "+5511977776666" }),
+    });
     expect(created.status).toBe(201);
     await stack.sim(`/instances/${name}/scan`, {});
     await until(() => inbound({ from: rnd(), pushName: "Warm Up", text: "hi" }).then(() => true), "the instance to accept inbound messages");
@@ -172,7 +181,11 @@ describe("inbox fixes in Chromium", () => {
     const { id, page } = await threadOf("Fiona Files", "send me files");
     await page.locator('[data-testid="message"]').first().waitFor();
     const fileInput = page.getByLabel("Attach a file");
-    const png = { name: "small.png", mimeType: "image/png", buffer: Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64") };
+    const png = {
+      name: "small.png",
+      mimeType: "image/png",
+      buffer: Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64"),
+    };
     await fileInput.setInputFiles(png);
     await page.locator(".composer-file", { hasText: "small.png" }).waitFor();
     await page.getByLabel("Remove attachment").click();
@@ -200,7 +213,8 @@ describe("inbox fixes in Chromium", () => {
     await inbound({ messages: Array.from({ length: 60 }, (_, i) => ({ from, pushName: "Hana History", text: `history ${i}\nline two\nline three` })) });
     await expect.poll(async () => (await find("Hana History")).id, { timeout: 15_000 }).toMatch(/^cv_/);
     const { id } = await find("Hana History");
-    const stored = async () => ((await (await fetch(`${stack.baseUrl}/api/conversations/${id}/messages?limit=100`, { headers: auth() })).json()) as { items: unknown[] }).items.length;
+    const stored = async () =>
+      ((await (await fetch(`${stack.baseUrl}/api/conversations/${id}/messages?limit=100`, { headers: auth() })).json()) as { items: unknown[] }).items.length;
     await expect.poll(stored, { timeout: 15_000 }).toBe(60);
     const page = await open();
     await page.goto(`${stack.baseUrl}/inbox/${id}`);
@@ -209,7 +223,10 @@ describe("inbox fixes in Chromium", () => {
     await list.evaluate((e) => (e.scrollTop = 0));
     const first = page.locator('[data-testid="message"]').first();
     const anchorId = await first.getAttribute("data-id");
-    const top = async () => page.locator(`[data-testid="message"][data-id="${anchorId}"]`).evaluate((m) => m.getBoundingClientRect().top - m.closest(".thread-messages")!.getBoundingClientRect().top);
+    const top = async () =>
+      page
+        .locator(`[data-testid="message"][data-id="${anchorId}"]`)
+        .evaluate((m) => m.getBoundingClientRect().top - m.closest(".thread-messages")!.getBoundingClientRect().top);
     const before = await top();
     await page.getByRole("button", { name: "Load older messages" }).click();
     await expect.poll(() => page.locator('[data-testid="message"]').count()).toBe(60);
@@ -240,7 +257,11 @@ describe("inbox fixes in Chromium", () => {
     expect(await why.textContent()).toBe("The WhatsApp server had an error (tried 3 times).");
     expect(await why.getAttribute("title")).toMatch(/^Evolution POST \/message\/sendText\/.+ → 500: .*\(after 3 attempts\)$/);
     await failed.getByRole("button", { name: "Retry" }).click();
-    await page.locator('[data-testid="message"][data-status="sent"], [data-testid="message"][data-status="delivered"], [data-testid="message"][data-status="read"]', { hasText: "this one fails three times" }).waitFor({ timeout: 20_000 });
+    await page
+      .locator('[data-testid="message"][data-status="sent"], [data-testid="message"][data-status="delivered"], [data-testid="message"][data-status="read"]', {
+        hasText: "this one fails three times",
+      })
+      .waitFor({ timeout: 20_000 });
 
     await stack.sim("/unregistered", { numbers: [from] });
     await page.getByLabel("Message").fill("to a number that left WhatsApp");

@@ -1,7 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, shot, signIn } from "./browser.ts";
-import { type Stack, buildDashboard, startStack } from "./stack.ts";
+import { buildDashboard, type Stack, startStack } from "./stack.ts";
 
 describe("the inbox in Chromium", () => {
   let stack: Stack;
@@ -21,7 +21,11 @@ describe("the inbox in Chromium", () => {
 
   it("inbound text and image from a new number appear live; a reply reaches the simulator and its ticks turn read", async () => {
     const name = `inbox-${Date.now()}`;
-    const created = await fetch(`${stack.baseUrl}/api/instances`, { method: "POST", headers: auth(), body: JSON.stringify({ name, number: "+5511988887777" }) });
+    const created = await fetch(`${stack.baseUrl}/api/instances`, {
+      method: "POST",
+      headers: auth(),
+      body: JSON.stringify({ name, number: "+5511988887777" }),
+    });
     expect(created.status).toBe(201);
     await sim(`/instances/${name}/scan`, {});
 
@@ -51,14 +55,18 @@ describe("the inbox in Chromium", () => {
     await item.locator('[data-testid="unread"]').waitFor({ state: "detached", timeout: 10_000 });
 
     // The new contact exists (created by the inbound message, named from pushName).
-    const contacts = (await (await fetch(`${stack.baseUrl}/api/contacts?number=${from}`, { headers: auth() })).json()) as { items: { name: string; whatsapp_number: string }[] };
+    const contacts = (await (await fetch(`${stack.baseUrl}/api/contacts?number=${from}`, { headers: auth() })).json()) as {
+      items: { name: string; whatsapp_number: string }[];
+    };
     expect(contacts.items.map((c) => [c.name, c.whatsapp_number])).toContainEqual(["Renata Lima", `+${from}`]);
 
     await page.getByLabel("Message").fill("Entregamos sim, até as 18h!");
     await page.getByRole("button", { name: "Send" }).click();
     const mine = page.locator('[data-testid="message"]', { hasText: "Entregamos sim, até as 18h!" });
     await mine.waitFor();
-    await expect.poll(async () => ((await sim(`/instances/${name}/sends`)) as { body: { number: string; text: string } }[]).map((s) => s.body), { timeout: 10_000 }).toContainEqual({ number: from, text: "Entregamos sim, até as 18h!" });
+    await expect
+      .poll(async () => ((await sim(`/instances/${name}/sends`)) as { body: { number: string; text: string } }[]).map((s) => s.body), { timeout: 10_000 })
+      .toContainEqual({ number: from, text: "Entregamos sim, até as 18h!" });
     // Node simulator acks after 0.8 s, 2 s and 4 s: ✓ → ✓✓ → blue ✓✓.
     await page.locator('[data-testid="message"][data-status="read"]', { hasText: "Entregamos sim" }).waitFor({ timeout: 20_000 });
     const tick = mine.locator('[data-testid="tick"]');

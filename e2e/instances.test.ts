@@ -68,7 +68,9 @@ describe("connecting a WhatsApp number in Chromium", () => {
     await page.getByLabel("Webhook URL").fill("https://crm.example.com/hook");
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByRole("dialog").waitFor({ state: "detached" });
-    const view = await (await fetch(`${stack.baseUrl}/api/instances`, { headers: { authorization: `Bearer ${stack.adminToken}` } })).json() as { items: { name: string; webhook_url: string }[] };
+    const view = (await (await fetch(`${stack.baseUrl}/api/instances`, { headers: { authorization: `Bearer ${stack.adminToken}` } })).json()) as {
+      items: { name: string; webhook_url: string }[];
+    };
     expect(view.items.find((i) => i.name === name)?.webhook_url).toBe("https://crm.example.com/hook");
     await page.close();
   });

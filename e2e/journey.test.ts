@@ -4,8 +4,8 @@
 // Every step leaves a screenshot in e2e/screenshots/journey-NN-*.png.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SCREENSHOTS, launchBrowser, shot, signIn } from "./browser.ts";
-import { type Stack, buildDashboard, startStack } from "./stack.ts";
+import { launchBrowser, SCREENSHOTS, shot, signIn } from "./browser.ts";
+import { buildDashboard, type Stack, startStack } from "./stack.ts";
 
 /** A fresh valid Brazilian mobile number, digits only (as in a JID). */
 const digits = () => `5511${9}${String(Math.floor(1e7 + Math.random() * 9e7))}`;
@@ -14,7 +14,7 @@ describe("the whole journey in Chromium", () => {
   let stack: Stack;
   let browser: Browser;
 
-  const sim = <T,>(path: string, body?: unknown) => stack.sim<T>(path, body);
+  const sim = <T>(path: string, body?: unknown) => stack.sim<T>(path, body);
 
   beforeAll(async () => {
     // The bundle must be this build's dashboard.
@@ -47,7 +47,9 @@ describe("the whole journey in Chromium", () => {
     await r.locator(`.tag[data-tag="${tag}"]`).waitFor({ timeout: 10_000 });
   }
 
-  it("connect → inbound → reply with ticks → tag three → campaign to the tag → 3 sent → a reply marks the recipient replied", { timeout: 120_000 }, async () => {
+  it("connect → inbound → reply with ticks → tag three → campaign to the tag → 3 sent → a reply marks the recipient replied", {
+    timeout: 120_000,
+  }, async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     try {
       await journey(page);
@@ -134,7 +136,10 @@ describe("the whole journey in Chromium", () => {
     const option = page.locator('select[name="instance_id"] option', { hasText: name });
     await option.waitFor({ state: "attached" });
     await page.getByLabel("Send from").selectOption((await option.getAttribute("value")) ?? "");
-    await page.getByRole("group", { name: "Target tags" }).getByRole("button", { name: new RegExp(`^${tag}`) }).click();
+    await page
+      .getByRole("group", { name: "Target tags" })
+      .getByRole("button", { name: new RegExp(`^${tag}`) })
+      .click();
     await page.getByTestId("audience-count").getByText("3").waitFor({ timeout: 10_000 });
     await page.getByLabel("Message", { exact: true }).fill("Oi {{first_name|cliente}}, 20% off hoje!");
     await page.getByLabel("Messages per minute").fill("600");

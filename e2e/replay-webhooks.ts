@@ -35,7 +35,9 @@ async function call(method: "GET" | "POST", route: string, body?: unknown): Prom
 if (values.list) {
   for (const status of ["failed", "received"] as const) {
     const q = new URLSearchParams({ status, limit: "200", ...(values.instance ? { instance_id: values.instance } : {}) });
-    const page = (await call("GET", `/api/webhook-events?${q}`)) as { items: { id: string; instance_name: string; event: string; error: string | null; received_at: string }[] };
+    const page = (await call("GET", `/api/webhook-events?${q}`)) as {
+      items: { id: string; instance_name: string; event: string; error: string | null; received_at: string }[];
+    };
     console.log(`${status}: ${page.items.length}`);
     for (const e of page.items) console.log(`  ${e.received_at}  ${e.id}  ${e.instance_name}  ${e.event}${e.error ? `  — ${e.error}` : ""}`);
   }

@@ -191,10 +191,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
     // wrangler's local trace recorder (its "local explorer" observability: every span and log
     // line stored in a local database, a cost production does not have) stays off unless asked for.
-    const worker = start(path.join(BIN, "wrangler"), args, { SIMULATOR_API_KEY: "simulator-global-key", X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? "false" }, quiet, "worker");
+    const worker = start(
+      path.join(BIN, "wrangler"),
+      args,
+      { SIMULATOR_API_KEY: "simulator-global-key", X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? "false" },
+      quiet,
+      "worker",
+    );
     children.push(worker);
     await waitFor(`${baseUrl}/healthz`, worker, 90_000);
-    const sim = async <T,>(path: string, body?: unknown): Promise<T> => {
+    const sim = async <T>(path: string, body?: unknown): Promise<T> => {
       if (!simUrl) throw new Error("this stack runs without the simulator");
       const init = body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
       const res = await fetch(`${simUrl}/_sim${path}`, init);

@@ -10,7 +10,9 @@ describe("interactive menus in Chromium", () => {
   let browser: Browser;
   const sim = (path: string, body?: unknown) => stack.sim(path, body);
   const sendsTo = async (instance: string, number: string) =>
-    ((await sim(`/instances/${instance}/sends`)) as Send[]).filter((s) => s.route.includes("sendText") && s.body.number?.replace(/\D/g, "") === number).map((s) => s.body.text ?? "");
+    ((await sim(`/instances/${instance}/sends`)) as Send[])
+      .filter((s) => s.route.includes("sendText") && s.body.number?.replace(/\D/g, "") === number)
+      .map((s) => s.body.text ?? "");
   const waitForSend = async (instance: string, number: string, match: RegExp) => {
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {

@@ -1,10 +1,11 @@
 // The control surface: programmatic methods (for tests) and the same operations as JSON under
 // /_sim/* (for people and browser tests). None of it needs the Evolution apikey.
-import { Hono } from "hono";
+
 import type { Context } from "hono";
+import { Hono } from "hono";
 import { z } from "zod";
-import { SimError } from "./engine";
 import type { InboundInput, SimEngine } from "./engine";
+import { SimError } from "./engine";
 import { simPage } from "./page";
 import type { DeliveryAttempt, MessageRaw, RecordedSend, SimInstance, SimQr } from "./state";
 import type { NetworkSettings, ReleaseOrder } from "./webhooks";
@@ -102,7 +103,12 @@ const schemas = {
   disconnect: z.object({ statusReason: z.number().int().optional() }),
   inbound: z.union([inboundSchema, z.object({ messages: z.array(inboundSchema).min(1) })]),
   failSends: z.object({ count: z.number().int().min(0), status: z.number().int().min(400).max(599).optional(), message: z.string().optional() }),
-  network: z.object({ duplicate: z.number().int().min(0).max(20).optional(), delayMs: z.number().min(0).optional(), jitterMs: z.number().min(0).optional(), hold: z.boolean().optional() }),
+  network: z.object({
+    duplicate: z.number().int().min(0).max(20).optional(),
+    delayMs: z.number().min(0).optional(),
+    jitterMs: z.number().min(0).optional(),
+    hold: z.boolean().optional(),
+  }),
   release: z.object({ order: z.enum(["fifo", "reverse", "shuffle"]).optional() }),
   unregistered: z.object({ numbers: z.array(z.string()).min(1) }),
 };

@@ -1,12 +1,13 @@
 // The simulated Evolution server: instance lifecycle, QR, sends and acks, inbound messages, and
 // the webhook events each of those emits, in the order EVOLUTION.md §2.6, §4.2 and §4.7 give.
-import { MESSAGE_TYPE, bytesToBase64, mediaContent, sampleMedia } from "./messages";
+
 import type { MediaKind } from "./messages";
+import { bytesToBase64, MESSAGE_TYPE, mediaContent, sampleMedia } from "./messages";
 import { fakePairingCode, fakeQrCode, qrDataUrl } from "./qr";
-import { SEND_STATUSES, createJid, newMessageId } from "./state";
 import type { MessageRaw, SimInstance, SimQr, SimWebhook, StoredMedia } from "./state";
-import { WebhookDispatcher, sleep } from "./webhooks";
+import { createJid, newMessageId, SEND_STATUSES } from "./state";
 import type { Deliver } from "./webhooks";
+import { sleep, WebhookDispatcher } from "./webhooks";
 
 export type SimulatorOptions = {
   /** The global AUTHENTICATION_API_KEY. */
@@ -101,7 +102,14 @@ export class SimEngine {
     if (inst.qrCount >= (this.opts.qrLimit ?? 30)) {
       this.stopTimer(inst);
       this.emit(inst, "qrcode.updated", { message: "QR code limit reached, please login again", statusCode: 500 });
-      this.emit(inst, "connection.update", { instance: inst.name, state: "refused", statusReason: 428, wuid: inst.ownerJid ?? undefined, profileName: inst.profileName ?? undefined, profilePictureUrl: null });
+      this.emit(inst, "connection.update", {
+        instance: inst.name,
+        state: "refused",
+        statusReason: 428,
+        wuid: inst.ownerJid ?? undefined,
+        profileName: inst.profileName ?? undefined,
+        profilePictureUrl: null,
+      });
       Object.assign(inst, { state: "close", qr: null, qrCount: 0 });
       return null;
     }
@@ -124,8 +132,22 @@ export class SimEngine {
     if (inst.state !== "connecting") throw new SimError(409, `Instance "${inst.name}" has no QR to scan (state ${inst.state})`);
     this.stopTimer(inst);
     const digits = (opts.number ?? inst.number ?? `5511${String(Math.floor(9e8 + Math.random() * 9.9e7))}`).replace(/\D/g, "");
-    Object.assign(inst, { state: "open", qr: null, ownerJid: `${digits}@s.whatsapp.net`, profileName: opts.profileName ?? inst.profileName ?? `Sim ${inst.name}`, number: inst.number ?? digits, disconnectionReasonCode: null });
-    this.emit(inst, "connection.update", { instance: inst.name, wuid: inst.ownerJid, profileName: inst.profileName, profilePictureUrl: null, state: "open", statusReason: 200 });
+    Object.assign(inst, {
+      state: "open",
+      qr: null,
+      ownerJid: `${digits}@s.whatsapp.net`,
+      profileName: opts.profileName ?? inst.profileName ?? `Sim ${inst.name}`,
+      number: inst.number ?? digits,
+      disconnectionReasonCode: null,
+    });
+    this.emit(inst, "connection.update", {
+      instance: inst.name,
+      wuid: inst.ownerJid,
+      profileName: inst.profileName,
+      profilePictureUrl: null,
+      state: "open",
+      statusReason: 200,
+    });
   }
 
   /** Permanent codes (401/402/403/406) close and log out; others flap connecting → open. */
@@ -133,14 +155,34 @@ export class SimEngine {
     if (!PERMANENT_CLOSE.has(statusReason) && inst.state === "open") {
       this.emit(inst, "connection.update", { instance: inst.name, state: "connecting", statusReason: 200 });
       await sleep(0);
-      this.emit(inst, "connection.update", { instance: inst.name, wuid: inst.ownerJid, profileName: inst.profileName, profilePictureUrl: null, state: "open", statusReason: 200 });
+      this.emit(inst, "connection.update", {
+        instance: inst.name,
+        wuid: inst.ownerJid,
+        profileName: inst.profileName,
+        profilePictureUrl: null,
+        state: "open",
+        statusReason: 200,
+      });
       return;
     }
     this.stopTimer(inst);
     Object.assign(inst, { state: "close", qr: null, disconnectionReasonCode: statusReason });
     this.emit(inst, "connection.update", { instance: inst.name, state: "close", statusReason }, webhook);
-    const disconnectionObject = JSON.stringify({ error: { output: { statusCode: statusReason, payload: { statusCode: statusReason, error: "Unauthorized", message: "Connection Failure" } } } });
-    this.emit(inst, "status.instance", { instance: inst.name, status: "closed", disconnectionAt: new Date(this.now()).toISOString(), disconnectionReasonCode: statusReason, disconnectionObject }, webhook);
+    const disconnectionObject = JSON.stringify({
+      error: { output: { statusCode: statusReason, payload: { statusCode: statusReason, error: "Unauthorized", message: "Connection Failure" } } },
+    });
+    this.emit(
+      inst,
+      "status.instance",
+      {
+        instance: inst.name,
+        status: "closed",
+        disconnectionAt: new Date(this.now()).toISOString(),
+        disconnectionReasonCode: statusReason,
+        disconnectionObject,
+      },
+      webhook,
+    );
     this.emit(inst, "logout.instance", null, webhook);
   }
 
@@ -170,7 +212,15 @@ export class SimEngine {
         if (this.instances.get(inst.name) !== inst || inst.state !== "open") return;
         stored.updates.push(status);
         raw.status = status;
-        this.emit(inst, "messages.update", { keyId: raw.key.id, remoteJid: raw.key.remoteJid, fromMe: true, participant: raw.key.participant, status, instanceId: inst.id, messageId: `sim${raw.key.id.toLowerCase()}` });
+        this.emit(inst, "messages.update", {
+          keyId: raw.key.id,
+          remoteJid: raw.key.remoteJid,
+          fromMe: true,
+          participant: raw.key.participant,
+          status,
+          instanceId: inst.id,
+          messageId: `sim${raw.key.id.toLowerCase()}`,
+        });
       }
     };
     void this.hooks.track(progression());

@@ -48,7 +48,11 @@ export function guard(sim: SimEngine, c: Context, name: string): SimInstance | R
 }
 
 /** jsonschema messages for missing or mistyped properties, e.g. `instance requires property "text"`. */
-export function checkProps(body: Json, spec: Record<string, "string" | "boolean" | "object" | "array" | "number" | "string?" | "boolean?" | "object?" | "array?" | "number?">, path = "instance"): string[] {
+export function checkProps(
+  body: Json,
+  spec: Record<string, "string" | "boolean" | "object" | "array" | "number" | "string?" | "boolean?" | "object?" | "array?" | "number?">,
+  path = "instance",
+): string[] {
   const errors: string[] = [];
   for (const [prop, kind] of Object.entries(spec)) {
     const optional = kind.endsWith("?");

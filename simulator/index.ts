@@ -49,14 +49,14 @@
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { controlRoutes, createControl } from "./control";
-import { SimEngine, SimError } from "./engine";
 import type { SimulatorOptions } from "./engine";
+import { SimEngine, SimError } from "./engine";
 import { evoError } from "./http";
 import { instanceRoutes } from "./routes-instance";
 import { messageRoutes } from "./routes-message";
 
-export type { InboundInput, SimulatorOptions } from "./engine";
 export type { InstanceSummary, SimControl } from "./control";
+export type { InboundInput, SimulatorOptions } from "./engine";
 export type { DeliveryAttempt, MessageRaw, RecordedSend } from "./state";
 export type { NetworkSettings, ReleaseOrder } from "./webhooks";
 
@@ -74,7 +74,15 @@ export function createEvolutionSimulator(opts: SimulatorOptions) {
     }
   });
   app.get("/", (c) =>
-    c.json({ status: 200, message: "Welcome to the Evolution API simulator (Parley)", version: "2.3.6-sim", clientName: "evolution_simulator", manager: "/_sim", documentation: "https://doc.evolution-api.com", whatsappWebVersion: "2.3000.0" }),
+    c.json({
+      status: 200,
+      message: "Welcome to the Evolution API simulator (Parley)",
+      version: "2.3.6-sim",
+      clientName: "evolution_simulator",
+      manager: "/_sim",
+      documentation: "https://doc.evolution-api.com",
+      whatsappWebVersion: "2.3000.0",
+    }),
   );
   app.route("/_sim", controlRoutes(engine, control));
   app.route("/", instanceRoutes(engine));

@@ -84,9 +84,17 @@ export async function sampleMedia(kind: MediaKind, seed: number): Promise<{ byte
     case "image":
       return { bytes: await samplePng(96, 64, seed), mimetype: "image/png", ext: "png" };
     case "sticker":
-      return { bytes: concat(enc.encode("RIFF"), new Uint8Array([26, 0, 0, 0]), enc.encode("WEBPVP8 "), new Uint8Array(14)), mimetype: "image/webp", ext: "webp" };
+      return {
+        bytes: concat(enc.encode("RIFF"), new Uint8Array([26, 0, 0, 0]), enc.encode("WEBPVP8 "), new Uint8Array(14)),
+        mimetype: "image/webp",
+        ext: "webp",
+      };
     case "audio":
-      return { bytes: concat(enc.encode("OggS"), new Uint8Array(24), enc.encode("OpusHead"), new Uint8Array([1, 1, 56, 1, 128, 187, 0, 0, 0, 0, 0])), mimetype: "audio/ogg; codecs=opus", ext: "ogg" };
+      return {
+        bytes: concat(enc.encode("OggS"), new Uint8Array(24), enc.encode("OpusHead"), new Uint8Array([1, 1, 56, 1, 128, 187, 0, 0, 0, 0, 0])),
+        mimetype: "audio/ogg; codecs=opus",
+        ext: "ogg",
+      };
     case "video":
       return { bytes: concat(new Uint8Array([0, 0, 0, 24]), enc.encode("ftypmp42"), new Uint8Array(12)), mimetype: "video/mp4", ext: "mp4" };
     case "document":

@@ -1,19 +1,46 @@
 // /instance/* and /webhook/* as Evolution v2 (2.3.6) answers them (EVOLUTION.md §2.2–2.7).
-import { Hono } from "hono";
+
 import type { Context } from "hono";
+import { Hono } from "hono";
 import type { SimEngine } from "./engine";
-import { checkProps, evoError, guard, isObject, readBody } from "./http";
 import type { Json } from "./http";
+import { checkProps, evoError, guard, isObject, readBody } from "./http";
 import type { SimInstance, SimWebhook } from "./state";
 
 export const INTEGRATIONS = ["WHATSAPP-BAILEYS", "WHATSAPP-BUSINESS", "EVOLUTION"];
 
 export const ALL_EVENTS = [
-  "APPLICATION_STARTUP", "QRCODE_UPDATED", "MESSAGES_SET", "MESSAGES_UPSERT", "MESSAGES_EDITED", "MESSAGES_UPDATE",
-  "MESSAGES_DELETE", "SEND_MESSAGE", "SEND_MESSAGE_UPDATE", "CONTACTS_SET", "CONTACTS_UPSERT", "CONTACTS_UPDATE",
-  "PRESENCE_UPDATE", "CHATS_SET", "CHATS_UPSERT", "CHATS_UPDATE", "CHATS_DELETE", "GROUPS_UPSERT", "GROUP_UPDATE",
-  "GROUP_PARTICIPANTS_UPDATE", "CONNECTION_UPDATE", "LABELS_EDIT", "LABELS_ASSOCIATION", "CALL", "TYPEBOT_START",
-  "TYPEBOT_CHANGE_STATUS", "REMOVE_INSTANCE", "LOGOUT_INSTANCE", "INSTANCE_CREATE", "INSTANCE_DELETE", "STATUS_INSTANCE",
+  "APPLICATION_STARTUP",
+  "QRCODE_UPDATED",
+  "MESSAGES_SET",
+  "MESSAGES_UPSERT",
+  "MESSAGES_EDITED",
+  "MESSAGES_UPDATE",
+  "MESSAGES_DELETE",
+  "SEND_MESSAGE",
+  "SEND_MESSAGE_UPDATE",
+  "CONTACTS_SET",
+  "CONTACTS_UPSERT",
+  "CONTACTS_UPDATE",
+  "PRESENCE_UPDATE",
+  "CHATS_SET",
+  "CHATS_UPSERT",
+  "CHATS_UPDATE",
+  "CHATS_DELETE",
+  "GROUPS_UPSERT",
+  "GROUP_UPDATE",
+  "GROUP_PARTICIPANTS_UPDATE",
+  "CONNECTION_UPDATE",
+  "LABELS_EDIT",
+  "LABELS_ASSOCIATION",
+  "CALL",
+  "TYPEBOT_START",
+  "TYPEBOT_CHANGE_STATUS",
+  "REMOVE_INSTANCE",
+  "LOGOUT_INSTANCE",
+  "INSTANCE_CREATE",
+  "INSTANCE_DELETE",
+  "STATUS_INSTANCE",
 ];
 
 // Reading `.length` of a missing events array is what crashes Evolution (EVOLUTION.md §2.2, §2.7).
@@ -81,7 +108,7 @@ export function instanceRoutes(sim: SimEngine): Hono {
     const errors = checkProps(body, { instanceName: "string", token: "string?", qrcode: "boolean?", number: "string?" });
     if (errors.length) return evoError(c, 400, errors);
     const name = String(body.instanceName);
-    if (!name.trim()) return evoError(c, 400, 'instance.instanceName does not meet minimum length of 1');
+    if (!name.trim()) return evoError(c, 400, "instance.instanceName does not meet minimum length of 1");
     if (sim.instances.has(name)) return evoError(c, 403, `This name "${name}" is already in use.`);
     if (c.req.header("apikey") !== sim.opts.apiKey) return evoError(c, 401, "Unauthorized");
     if (typeof body.integration !== "string" || !INTEGRATIONS.includes(body.integration)) return evoError(c, 400, "Invalid integration");
@@ -119,7 +146,14 @@ export function instanceRoutes(sim: SimEngine): Hono {
     const w = inst.webhook;
     return c.json(
       {
-        instance: { instanceName: name, instanceId: inst.id, integration: inst.integration, webhookWaBusiness: null, accessTokenWaBusiness: "", status: inst.state },
+        instance: {
+          instanceName: name,
+          instanceId: inst.id,
+          integration: inst.integration,
+          webhookWaBusiness: null,
+          accessTokenWaBusiness: "",
+          status: inst.state,
+        },
         hash: inst.token,
         webhook: { webhookUrl: w?.url, webhookHeaders: w?.headers, webhookByEvents: w?.byEvents ?? false, webhookBase64: w?.base64 ?? false },
         websocket: { enabled: false },
@@ -191,7 +225,11 @@ export function instanceRoutes(sim: SimEngine): Hono {
     const top = checkProps(body, { webhook: "object" });
     if (top.length) return evoError(c, 400, top);
     const input = body.webhook as Json;
-    const errors = checkProps(input, { enabled: "boolean", url: "string", events: "array?", byEvents: "boolean?", base64: "boolean?", headers: "object?" }, "instance.webhook");
+    const errors = checkProps(
+      input,
+      { enabled: "boolean", url: "string", events: "array?", byEvents: "boolean?", base64: "boolean?", headers: "object?" },
+      "instance.webhook",
+    );
     if (Array.isArray(input.events)) {
       input.events.forEach((e, i) => {
         if (typeof e !== "string" || !ALL_EVENTS.includes(e)) errors.push(`instance.webhook.events[${i}] is not one of enum values: ${ALL_EVENTS.join(",")}`);

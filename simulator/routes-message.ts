@@ -1,13 +1,14 @@
 // /message/send* and /chat/* as Evolution v2 (2.3.6) answers them (EVOLUTION.md §2.9–2.14).
-import { Hono } from "hono";
+
 import type { Context } from "hono";
+import { Hono } from "hono";
 import type { SimEngine } from "./engine";
-import { checkProps, evoError, guard, isBase64, isObject, isUrl, readBody } from "./http";
 import type { Json } from "./http";
-import { MESSAGE_TYPE, byteLengthOfBase64, mediaContent, mimeFromFileName } from "./messages";
+import { checkProps, evoError, guard, isBase64, isObject, isUrl, readBody } from "./http";
 import type { MediaKind } from "./messages";
-import { createJid, newMessageId } from "./state";
+import { byteLengthOfBase64, MESSAGE_TYPE, mediaContent, mimeFromFileName } from "./messages";
 import type { MessageRaw, SimInstance, StoredMedia } from "./state";
+import { createJid, newMessageId } from "./state";
 
 type Built = { message: Record<string, unknown>; messageType: string; media?: StoredMedia };
 
@@ -73,7 +74,14 @@ export function messageRoutes(sim: SimEngine): Hono {
 
   app.post("/message/sendMedia/:name", (c) =>
     handleSend(sim, c, "sendMedia", (body) => {
-      const errors = checkProps(body, { number: "string", mediatype: "string", media: "string?", mimetype: "string?", fileName: "string?", caption: "string?" });
+      const errors = checkProps(body, {
+        number: "string",
+        mediatype: "string",
+        media: "string?",
+        mimetype: "string?",
+        fileName: "string?",
+        caption: "string?",
+      });
       if (errors.length) return errors;
       const kinds = ["image", "document", "video", "audio"];
       if (!kinds.includes(String(body.mediatype))) return [`instance.mediatype is not one of enum values: ${kinds.join(",")}`];
@@ -89,7 +97,12 @@ export function messageRoutes(sim: SimEngine): Hono {
       if (kind === "video") fileName ??= "video.mp4";
       if (kind === "document" && !fileName) fileName = decodeURIComponent(new URL(media).pathname.split("/").pop() ?? "file").replace(/\.[^.]*$/, "");
       const mimetype = kind === "image" ? "image/jpeg" : fileName ? mimeFromFileName(fileName) : String(body.mimetype ?? "audio/mpeg");
-      const stored: StoredMedia = { ...(b64 ? { base64: media } : { url: media }), mimetype, fileName: fileName ?? "audio.mp3", caption: typeof body.caption === "string" ? body.caption : undefined };
+      const stored: StoredMedia = {
+        ...(b64 ? { base64: media } : { url: media }),
+        mimetype,
+        fileName: fileName ?? "audio.mp3",
+        caption: typeof body.caption === "string" ? body.caption : undefined,
+      };
       return { ...mediaMessage(kind, stored) };
     }),
   );
@@ -116,7 +129,13 @@ export function messageRoutes(sim: SimEngine): Hono {
     return c.json(
       numbers.map((n) => {
         const { jid, exists } = isOnWhatsapp(sim, String(n));
-        return { jid, exists, number: String(n), ...(jid.endsWith("@g.us") ? { name: "Simulated group" } : {}), ...(jid.endsWith("@lid") ? { lid: "lid" } : {}) };
+        return {
+          jid,
+          exists,
+          number: String(n),
+          ...(jid.endsWith("@g.us") ? { name: "Simulated group" } : {}),
+          ...(jid.endsWith("@lid") ? { lid: "lid" } : {}),
+        };
       }),
     );
   });

@@ -4,8 +4,8 @@
 // On top of that, chaos knobs for tests: duplicate every delivery, delay/jitter, hold and release
 // in any order.
 import { bytesToBase64 } from "./png";
-import { evolutionDateTime } from "./state";
 import type { DeliveryAttempt, SimWebhook } from "./state";
+import { evolutionDateTime } from "./state";
 
 export type Deliver = (url: string, init: RequestInit) => Promise<Response>;
 

@@ -1,22 +1,22 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { AppEnv } from "./env";
-import { ApiError, codeForStatus, errorBody } from "./errors";
-import { requireAuth } from "./platform/http/auth";
-import { limitBodyByPath } from "./platform/http/body-limit";
-import { requestLog } from "./platform/http/request-log";
 import { agentsRoutes } from "./agents/agents.routes";
 import { campaignsRoutes } from "./campaigns/campaigns.routes";
 import { contactsRoutes } from "./contacts/contacts.routes";
+import { tagsRoutes } from "./contacts/tags.routes";
+import type { AppEnv } from "./env";
+import { ApiError, codeForStatus, errorBody } from "./errors";
 import { conversationsRoutes } from "./inbox/conversations.routes";
 import { instancesRoutes } from "./instances/instances.routes";
-import { realtimeRoutes } from "./platform/realtime/realtime.routes";
-import { sessionRoutes } from "./platform/http/session.routes";
 import { webhookRoutes } from "./instances/webhook.routes";
 import { webhookEventsRoutes } from "./instances/webhook-events.routes";
 import { menusRoutes } from "./menus/menus.routes";
-import { tagsRoutes } from "./contacts/tags.routes";
+import { requireAuth } from "./platform/http/auth";
+import { limitBodyByPath } from "./platform/http/body-limit";
+import { requestLog } from "./platform/http/request-log";
+import { sessionRoutes } from "./platform/http/session.routes";
+import { realtimeRoutes } from "./platform/realtime/realtime.routes";
 
 export function createApp() {
   const app = new Hono<AppEnv>();

@@ -1,9 +1,9 @@
 import { useEffect } from "preact/hooks";
-import { ErrorBoundary, LocationProvider, Route, Router, lazy, useLocation } from "preact-iso";
+import { ErrorBoundary, LocationProvider, lazy, Route, Router, useLocation } from "preact-iso";
 import { Layout } from "./components/layout";
 import { SignIn } from "./pages/signin";
-import { checkSession, signedIn } from "./state/session";
 import { connectRealtime, disconnectRealtime } from "./state/realtime";
+import { checkSession, signedIn } from "./state/session";
 
 const Instances = lazy(() => import("./pages/instances").then((m) => m.Instances));
 const Contacts = lazy(() => import("./pages/contacts").then((m) => m.Contacts));

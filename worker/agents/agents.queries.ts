@@ -19,13 +19,20 @@ export async function getAgent(db: Db, id: string): Promise<AgentRow | undefined
 }
 
 export async function insertAgent(db: Db, row: NewAgent, now = Date.now()): Promise<AgentRow> {
-  const [created] = await db.insert(agents).values({ ...row, createdAt: now, updatedAt: now }).returning();
+  const [created] = await db
+    .insert(agents)
+    .values({ ...row, createdAt: now, updatedAt: now })
+    .returning();
   if (!created) throw new Error("insert returned no row");
   return created;
 }
 
 export async function updateAgent(db: Db, id: string, patch: AgentPatch): Promise<AgentRow | undefined> {
-  const [row] = await db.update(agents).set({ ...patch, updatedAt: NOW }).where(eq(agents.id, id)).returning();
+  const [row] = await db
+    .update(agents)
+    .set({ ...patch, updatedAt: NOW })
+    .where(eq(agents.id, id))
+    .returning();
   return row;
 }
 

@@ -1,18 +1,18 @@
 // /api/agents: CRUD (PRODUCT.md §4). Every change is announced on the "agents" topic.
 import { Hono } from "hono";
-import { getDb } from "../platform/db/client";
-import { type AgentPatch, type AgentRow, deleteAgent, getAgent, insertAgent, listAgents, updateAgent } from "./agents.queries";
-import { getInstance } from "../instances/instances.queries";
-import type { Db } from "../platform/db/client";
 import type { AppEnv } from "../env";
 import { notFound } from "../errors";
+import { getInstance } from "../instances/instances.queries";
+import type { Db } from "../platform/db/client";
+import { getDb } from "../platform/db/client";
+import { validate, validationError } from "../platform/http/validate";
 import { newId } from "../platform/lib/ids";
 import { iso } from "../platform/lib/time";
-import { validate, validationError } from "../platform/http/validate";
+import { CACHE_KEYS, invalidate } from "../platform/lib/ttl-cache";
 import { publish } from "../platform/realtime/publish";
 import { type AgentView, DEFAULT_AGENT_MODEL } from "../shared/agents";
+import { type AgentPatch, type AgentRow, deleteAgent, getAgent, insertAgent, listAgents, updateAgent } from "./agents.queries";
 import { createAgentBody, idParam, patchAgentBody } from "./agents.schemas";
-import { CACHE_KEYS, invalidate } from "../platform/lib/ttl-cache";
 
 export function toAgentView(r: AgentRow): AgentView {
   return {

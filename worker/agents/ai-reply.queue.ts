@@ -4,9 +4,9 @@
 // with a visible error. The SDK's own retries are off, so one job costs at most AI_ATTEMPTS
 // model calls: no retry storm, and never more than one reply per burst.
 import { z } from "zod";
-import { type AiReplyJob } from "./hooks";
-import { giveUp, runReply } from "./reply";
 import { isPermanentAiError, isUnavailableError } from "./ai-reply";
+import type { AiReplyJob } from "./hooks";
+import { giveUp, runReply } from "./reply";
 
 export const AI_ATTEMPTS = 3;
 export const aiBackoff = (attempts: number) => 10 * 2 ** (attempts - 1);

@@ -1,7 +1,7 @@
 // The model side of agent replies (CONVENTIONS §18): draftReply() takes the model as an argument,
 // so production passes Workers AI, local dev an OpenAI-compatible server, tests a mock.
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import { type LanguageModel, type ModelMessage, type ToolSet, generateText, isStepCount } from "ai";
+import { generateText, isStepCount, type LanguageModel, type ModelMessage, type ToolSet } from "ai";
 import { createWorkersAI } from "workers-ai-provider";
 
 /** Tool steps plus the final answer; a model that keeps calling tools is cut off here. */

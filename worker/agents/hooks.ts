@@ -5,10 +5,10 @@
 //     on that conversation until someone resumes it from the inbox.
 // Neither throws: a failure here must not fail storing the message.
 import { getDb } from "../platform/db/client";
-import { getAgentState, setAgentPaused } from "./replies.queries";
-import { anyEnabledAgent } from "./agents.queries";
-import { CACHE_KEYS, HOT_TTL_MS, cached } from "../platform/lib/ttl-cache";
+import { CACHE_KEYS, cached, HOT_TTL_MS } from "../platform/lib/ttl-cache";
 import { publish } from "../platform/realtime/publish";
+import { anyEnabledAgent } from "./agents.queries";
+import { getAgentState, setAgentPaused } from "./replies.queries";
 import { routeAgent } from "./routing";
 
 export type InboundRef = { instanceId: string; conversationId: string; contactId: string; messageId: string };

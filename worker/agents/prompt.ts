@@ -2,8 +2,8 @@
 // contact (profile, llm_context), then the conversation's recent history, newest kept first,
 // bounded by an approximate token budget rather than a fixed number of turns.
 import type { ModelMessage } from "ai";
-import type { ContactRow, HistoryRow } from "./replies.queries";
 import type { AgentRow } from "./agents.queries";
+import type { ContactRow, HistoryRow } from "./replies.queries";
 
 /** History budget (approximate tokens): room for the instructions and the answer in an 8k context. */
 export const HISTORY_TOKEN_BUDGET = 3000;
@@ -58,7 +58,10 @@ export function historyMessages(rows: HistoryRow[], budget = HISTORY_TOKEN_BUDGE
 
 const json = (v: unknown) => JSON.stringify(v, null, 1);
 
-export function buildInstructions(agent: Pick<AgentRow, "name" | "systemContext" | "memory">, contact: Pick<ContactRow, "name" | "whatsappNumber" | "country" | "tags" | "llmContext">): string {
+export function buildInstructions(
+  agent: Pick<AgentRow, "name" | "systemContext" | "memory">,
+  contact: Pick<ContactRow, "name" | "whatsappNumber" | "country" | "tags" | "llmContext">,
+): string {
   const parts = [
     agent.systemContext.trim() || `You are ${agent.name}, a helpful assistant for this business.`,
     `You are replying on WhatsApp as "${agent.name}". Write short, plain-text messages (no markdown), in the contact's language.`,

@@ -2,9 +2,9 @@
 // with its contact, the latest inbound message (debounce), what was said since (ownership
 // lock, idempotency) and the recent history for the prompt.
 import { and, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { changeTag } from "../contacts/tags.queries";
 import type { Db } from "../platform/db/client";
 import { contacts, conversations, messages } from "../platform/db/schema";
-import { changeTag } from "../contacts/tags.queries";
 
 const NOW = sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`;
 

@@ -1,16 +1,17 @@
 // One agent reply, run by the AI_REPLY_QUEUE consumer (worker/agents/ai-reply.queue.ts):
 //   debounce check → route → prompt → generate (tools) → ownership lock → send as `agent`.
 // Every check reads D1, so a redelivered or duplicate job changes nothing twice.
-import { getDb } from "../platform/db/client";
-import { conversationWithContact, getAgentState, latestInbound, recentHistory, sendersSince, setAgentFailed } from "./replies.queries";
-import type { AgentConversationEvent } from "../shared/agents";
-import { type AiReplyJob, debounceMs, delaySecondsFor } from "./hooks";
-import { HISTORY_ROWS, buildInstructions, historyMessages } from "./prompt";
-import { routeAgent } from "./routing";
-import { type ToolRun, agentTools } from "./tools";
-import { draftReply, modelFor } from "./ai-reply";
+
 import { queueOutbound } from "../inbox/outbound";
+import { getDb } from "../platform/db/client";
 import { publish } from "../platform/realtime/publish";
+import type { AgentConversationEvent } from "../shared/agents";
+import { draftReply, modelFor } from "./ai-reply";
+import { type AiReplyJob, debounceMs, delaySecondsFor } from "./hooks";
+import { buildInstructions, HISTORY_ROWS, historyMessages } from "./prompt";
+import { conversationWithContact, getAgentState, latestInbound, recentHistory, sendersSince, setAgentFailed } from "./replies.queries";
+import { routeAgent } from "./routing";
+import { agentTools, type ToolRun } from "./tools";
 
 export type ReplyOutcome =
   | { kind: "sent"; messageId: string; agentId: string; toolCalls: string[] }

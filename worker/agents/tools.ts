@@ -3,12 +3,12 @@
 // Each tool returns a short result the model reads; none of them throws into the generation.
 import { type ToolSet, tool } from "ai";
 import { z } from "zod";
-import type { Db } from "../platform/db/client";
-import { changeContactTag, setAgentPaused } from "./replies.queries";
 import { MAX_LLM_CONTEXT_BYTES, tagSchema } from "../contacts/contacts.schemas";
-import type { AgentConversationEvent } from "../shared/agents";
 import { appendLlmContext } from "../contacts/context";
+import type { Db } from "../platform/db/client";
 import { publish } from "../platform/realtime/publish";
+import type { AgentConversationEvent } from "../shared/agents";
+import { changeContactTag, setAgentPaused } from "./replies.queries";
 
 export type ToolRun = {
   env: Env;
@@ -46,7 +46,10 @@ export function agentTools(run: ToolRun): ToolSet {
       execute: async ({ entry }) => {
         const result = await appendLlmContext(run.db, run.contactId, entry);
         if (!result.ok)
-          return { ok: false, error: result.reason === "too_large" ? `llm_context would exceed ${MAX_LLM_CONTEXT_BYTES} bytes; save less` : "contact no longer exists" };
+          return {
+            ok: false,
+            error: result.reason === "too_large" ? `llm_context would exceed ${MAX_LLM_CONTEXT_BYTES} bytes; save less` : "contact no longer exists",
+          };
         run.effects.push(`remembered ${Object.keys(entry).join(", ")}`);
         await publish(run.env, "contacts", run.contactId);
         return { ok: true };

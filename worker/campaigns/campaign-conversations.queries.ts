@@ -3,9 +3,9 @@
 // that records the send. Find-or-create is race-safe: the INSERT is a no-op on the partial
 // unique index conversations_active_uq, and the message picks the active row by subquery.
 import { and, eq, sql } from "drizzle-orm";
-import { newId } from "../platform/lib/ids";
 import type { Db } from "../platform/db/client";
 import { conversations, messages } from "../platform/db/schema";
+import { newId } from "../platform/lib/ids";
 
 export type CampaignMessageWrite = {
   instanceId: string;

@@ -4,14 +4,14 @@
 // send → record). Messages are always acked: the claim makes a repeat harmless, and an
 // unclaimed recipient whose message was dropped is handed out again by the clock.
 import { inArray } from "drizzle-orm";
+import { getInstance, type InstanceRow } from "../instances/instances.queries";
 import { getDb } from "../platform/db/client";
-import { type CampaignWithMessage, getCampaign } from "./campaigns.queries";
-import { type InstanceRow, getInstance } from "../instances/instances.queries";
 import { contacts } from "../platform/db/schema";
-import { type SendOutcome, sendToRecipient } from "./sender";
 import { evolutionClientFromEnv } from "../platform/evolution/client";
 import { publish } from "../platform/realtime/publish";
 import { type CampaignSendMessage, campaignSendMessage } from "../shared/campaign-queue";
+import { type CampaignWithMessage, getCampaign } from "./campaigns.queries";
+import { type SendOutcome, sendToRecipient } from "./sender";
 
 const MAX_SLOT_WAIT_MS = 30_000;
 const CONCURRENCY = 10;
@@ -20,9 +20,11 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 export async function handleCampaignBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {

@@ -1,9 +1,10 @@
 // API shapes for campaigns: snake_case, ISO timestamps, exact counters with pending derived.
-import type { CampaignRow, CampaignWithMessage } from "./campaigns.queries";
-import type { RecipientRow } from "./recipients.queries";
+
 import { iso } from "../platform/lib/time";
-import { pacingOf } from "./pacing";
 import type { CampaignRecipientView, CampaignView } from "../shared/campaigns";
+import type { CampaignRow, CampaignWithMessage } from "./campaigns.queries";
+import { pacingOf } from "./pacing";
+import type { RecipientRow } from "./recipients.queries";
 
 export function campaignDto(row: CampaignRow & { instanceName: string | null; message?: CampaignWithMessage["message"] }): CampaignView {
   const p = pacingOf(row);

@@ -1,10 +1,10 @@
 // Campaign rows: create, read, list, audience, and the status transitions. Every transition is
 // one conditional statement (or one db.batch), so concurrent requests cannot double-apply it.
-import { type SQL, and, count, desc, eq, inArray, or, sql } from "drizzle-orm";
-import type { Cursor } from "../platform/lib/pagination";
+import { and, count, desc, eq, inArray, or, type SQL, sql } from "drizzle-orm";
+import { idIn, type TagMatch, taggedIds } from "../contacts/filter.queries";
 import type { Db } from "../platform/db/client";
 import { agents, campaignMessages, campaignRecipients, campaigns, contacts, instances } from "../platform/db/schema";
-import { type TagMatch, idIn, taggedIds } from "../contacts/filter.queries";
+import type { Cursor } from "../platform/lib/pagination";
 
 export type CampaignRow = typeof campaigns.$inferSelect;
 export type CampaignMessageRow = typeof campaignMessages.$inferSelect;
@@ -77,7 +77,11 @@ export function audienceWhere(a: Audience): SQL | undefined {
 export async function countAudience(db: Db, a: Audience) {
   const [n, sample] = await db.batch([
     db.select({ n: count() }).from(contacts).where(audienceWhere(a)),
-    db.select({ name: contacts.name, country: contacts.country, number: contacts.whatsappNumber }).from(contacts).where(and(audienceWhere(a), sql`${contacts.name} IS NOT NULL`)).limit(1),
+    db
+      .select({ name: contacts.name, country: contacts.country, number: contacts.whatsappNumber })
+      .from(contacts)
+      .where(and(audienceWhere(a), sql`${contacts.name} IS NOT NULL`))
+      .limit(1),
   ]);
   return { count: n[0]?.n ?? 0, sample: sample[0] ?? null };
 }
@@ -167,7 +171,9 @@ export async function cancelCampaign(db: Db, id: string, now: number): Promise<C
       .where(and(unclaimed, sql`(SELECT ${campaigns.status} FROM ${campaigns} WHERE ${campaigns.id} = ${id}) = 'cancelled'`)),
     db
       .update(campaigns)
-      .set({ skipped: sql`(SELECT count(*) FROM ${campaignRecipients} WHERE ${campaignRecipients.campaignId} = ${id} AND ${campaignRecipients.status} = 'skipped')` })
+      .set({
+        skipped: sql`(SELECT count(*) FROM ${campaignRecipients} WHERE ${campaignRecipients.campaignId} = ${id} AND ${campaignRecipients.status} = 'skipped')`,
+      })
       .where(and(eq(campaigns.id, id), eq(campaigns.status, "cancelled"), eq(campaigns.updatedAt, now)))
       .returning(),
   ]);
@@ -179,7 +185,13 @@ export function completeStmt(db: Db, id: string, now: number) {
   return db
     .update(campaigns)
     .set({ status: "completed", completedAt: now, updatedAt: now })
-    .where(and(eq(campaigns.id, id), eq(campaigns.status, "in_progress"), sql`${campaigns.sent} + ${campaigns.failed} + ${campaigns.skipped} >= ${campaigns.contactCount}`))
+    .where(
+      and(
+        eq(campaigns.id, id),
+        eq(campaigns.status, "in_progress"),
+        sql`${campaigns.sent} + ${campaigns.failed} + ${campaigns.skipped} >= ${campaigns.contactCount}`,
+      ),
+    )
     .returning({ id: campaigns.id });
 }
 
@@ -192,7 +204,11 @@ export async function dueScheduled(db: Db, instanceId: string, now: number): Pro
 }
 
 export async function updateCampaignStatus(db: Db, id: string, from: CampaignStatus, to: CampaignStatus, now: number): Promise<CampaignRow | undefined> {
-  const [row] = await db.update(campaigns).set({ status: to, updatedAt: now }).where(and(eq(campaigns.id, id), eq(campaigns.status, from))).returning();
+  const [row] = await db
+    .update(campaigns)
+    .set({ status: to, updatedAt: now })
+    .where(and(eq(campaigns.id, id), eq(campaigns.status, from)))
+    .returning();
   return row;
 }
 

@@ -1,16 +1,16 @@
 import { Hono } from "hono";
-import { getDb } from "../platform/db/client";
-import { statusCounts, listRecipients } from "./recipients.queries";
-import { agentExists, countAudience, getCampaign, listCampaigns } from "./campaigns.queries";
-import { getInstance } from "../instances/instances.queries";
 import type { AppEnv } from "../env";
 import { ApiError, notFound } from "../errors";
-import { decodeCursor, encodeCursor, pageOf } from "../platform/lib/pagination";
+import { getInstance } from "../instances/instances.queries";
+import { getDb } from "../platform/db/client";
 import { validate } from "../platform/http/validate";
-import * as svc from "./lifecycle";
+import { decodeCursor, encodeCursor, pageOf } from "../platform/lib/pagination";
 import type { CampaignDetail } from "../shared/campaigns";
 import { campaignDto, recipientDto } from "./campaigns.dto";
+import { agentExists, countAudience, getCampaign, listCampaigns } from "./campaigns.queries";
 import * as s from "./campaigns.schemas";
+import * as svc from "./lifecycle";
+import { listRecipients, statusCounts } from "./recipients.queries";
 
 async function detail(env: Env, id: string): Promise<CampaignDetail> {
   const db = getDb(env.DB);
@@ -44,14 +44,20 @@ export const campaignsRoutes = new Hono<AppEnv>()
   .post("/", validate("json", s.createBody), async (c) => {
     const b = c.req.valid("json");
     const db = getDb(c.env.DB);
-    if (!(await getInstance(db, b.instance_id))) throw new ApiError(422, "unknown_instance", "No instance with that id", [{ path: "instance_id", message: "No instance with that id" }]);
+    if (!(await getInstance(db, b.instance_id)))
+      throw new ApiError(422, "unknown_instance", "No instance with that id", [{ path: "instance_id", message: "No instance with that id" }]);
     if (b.responding_agent_id && !(await agentExists(db, b.responding_agent_id)))
       throw new ApiError(422, "unknown_agent", "No agent with that id", [{ path: "responding_agent_id", message: "No agent with that id" }]);
     const id = await svc.createCampaign(c.env, {
       name: b.name,
       instanceId: b.instance_id,
       audience: { tags: b.target_tags, match: b.match, contactIds: b.contact_ids },
-      message: { content: b.message.content, attachmentBase64: b.message.attachment_base64 ?? null, mimeType: b.message.mime_type ?? null, fileName: b.message.file_name ?? null },
+      message: {
+        content: b.message.content,
+        attachmentBase64: b.message.attachment_base64 ?? null,
+        mimeType: b.message.mime_type ?? null,
+        fileName: b.message.file_name ?? null,
+      },
       respondingAgentId: b.responding_agent_id ?? null,
       scheduledAt: b.scheduled_at ? Date.parse(b.scheduled_at) : null,
       pacing: { perMinute: b.pacing.per_minute, jitterPct: b.pacing.jitter_pct, dailyCap: b.pacing.daily_cap, window: b.pacing.window },

@@ -1,9 +1,9 @@
 // Request schemas for /api/campaigns (CONVENTIONS §8).
 import { z } from "zod";
-import { pageQuery } from "../platform/lib/pagination";
-import { isClock, isTimeZone } from "./pacing";
-import { unknownVariables } from "../shared/campaign-template";
 import { tagSchema } from "../contacts/contacts.schemas";
+import { pageQuery } from "../platform/lib/pagination";
+import { unknownVariables } from "../shared/campaign-template";
+import { isClock, isTimeZone } from "./pacing";
 
 export const MAX_CAMPAIGN_CONTACT_IDS = 20_000;
 /** D1 keeps a row (and a bound string) under 2 MB: the base64 attachment must fit in one. */
@@ -12,7 +12,10 @@ export const MAX_ATTACHMENT_BASE64 = 1_800_000;
 export const MAX_PER_MINUTE = 600;
 
 const contactId = z.string().regex(/^ct_[0-9A-Za-z]{20}$/, "Not a contact id");
-const tags = z.array(tagSchema).max(20, "At most 20 tags").transform((t) => [...new Set(t)]);
+const tags = z
+  .array(tagSchema)
+  .max(20, "At most 20 tags")
+  .transform((t) => [...new Set(t)]);
 const contactIds = z
   .array(contactId)
   .max(MAX_CAMPAIGN_CONTACT_IDS, `At most ${MAX_CAMPAIGN_CONTACT_IDS} contacts`)
@@ -28,7 +31,10 @@ const base64 = z
   .string()
   .max(MAX_ATTACHMENT_BASE64 + 200, `The attachment must be at most ${Math.floor((MAX_ATTACHMENT_BASE64 * 3) / 4 / 1024)} KB`)
   .transform((s) => s.replace(/^data:[^,]*,/, "").replace(/\s+/g, ""))
-  .refine((s) => s.length > 0 && s.length <= MAX_ATTACHMENT_BASE64 && /^[A-Za-z0-9+/]+={0,2}$/.test(s), "attachment_base64 must be base64 (a data: URL prefix is accepted)");
+  .refine(
+    (s) => s.length > 0 && s.length <= MAX_ATTACHMENT_BASE64 && /^[A-Za-z0-9+/]+={0,2}$/.test(s),
+    "attachment_base64 must be base64 (a data: URL prefix is accepted)",
+  );
 
 const message = z
   .strictObject({
@@ -41,8 +47,19 @@ const message = z
         if (unknown !== undefined) ctx.addIssue({ code: "custom", message: `Unknown variable {{${unknown}}}: use name, first_name or country` });
       }),
     attachment_base64: base64.optional(),
-    mime_type: z.string().trim().regex(/^[\w.+-]+\/[\w.+-]+$/, "Not a MIME type").max(100).optional(),
-    file_name: z.string().trim().min(1).max(200).regex(/^[^/\\\p{Cc}]+$/u, "Not a file name").optional(),
+    mime_type: z
+      .string()
+      .trim()
+      .regex(/^[\w.+-]+\/[\w.+-]+$/, "Not a MIME type")
+      .max(100)
+      .optional(),
+    file_name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .regex(/^[^/\\\p{Cc}]+$/u, "Not a file name")
+      .optional(),
   })
   .refine((m) => m.content.trim().length > 0 || m.attachment_base64, { message: "Write a message or attach a file", path: ["content"] })
   .refine((m) => !m.attachment_base64 || m.mime_type, { message: "mime_type is required with an attachment", path: ["mime_type"] });
@@ -69,7 +86,11 @@ export const createBody = z
     contact_ids: contactIds.default([]),
     instance_id: z.string().regex(/^ins_[0-9A-Za-z]{20}$/, "Not an instance id"),
     message,
-    responding_agent_id: z.string().regex(/^agt_[0-9A-Za-z]{20}$/, "Not an agent id").nullable().optional(),
+    responding_agent_id: z
+      .string()
+      .regex(/^agt_[0-9A-Za-z]{20}$/, "Not an agent id")
+      .nullable()
+      .optional(),
     scheduled_at: z.iso.datetime({ offset: true }).nullable().optional(),
     pacing: pacing.default({ per_minute: 6, jitter_pct: 30, daily_cap: null, window: null }),
   })

@@ -3,7 +3,7 @@
 // the contact out of every campaign still to send to it.
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../platform/db/client";
-import { campaignRecipients as r, campaigns, contacts, conversations } from "../platform/db/schema";
+import { campaigns, contacts, conversations, campaignRecipients as r } from "../platform/db/schema";
 
 const BEFORE: Record<"delivered" | "read" | "replied", ("sent" | "delivered" | "read")[]> = {
   delivered: ["sent"],
@@ -59,7 +59,14 @@ export async function markReplied(db: Db, campaignId: string, contactId: string,
     db
       .update(conversations)
       .set({ agentId, updatedAt: now })
-      .where(and(eq(conversations.instanceId, instanceId), eq(conversations.contactId, contactId), eq(conversations.status, "active"), eq(conversations.agentPaused, false))),
+      .where(
+        and(
+          eq(conversations.instanceId, instanceId),
+          eq(conversations.contactId, contactId),
+          eq(conversations.status, "active"),
+          eq(conversations.agentPaused, false),
+        ),
+      ),
   ]);
 }
 

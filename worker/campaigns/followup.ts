@@ -2,23 +2,33 @@
 //   onCampaignReceipt(env, instanceId, keyId, status) — from messages.update (DELIVERY_ACK/READ)
 //   onContactReply(env, instanceId, contactId, text)  — from messages.upsert, inbound (fromMe false)
 // Both are idempotent and never throw into the caller (a failed follow-up is logged).
-import { getDb } from "../platform/db/client";
-import { campaignMessageStmts } from "./campaign-conversations.queries";
-import { skipStmts } from "./recipients.queries";
-import { advanceByMessage, campaignsPendingFor, latestAnswerable, markReplied, optOut } from "./followup.queries";
-import { completeStmt } from "./campaigns.queries";
+
 import { getContact } from "../contacts/contacts.queries";
 import { getInstance } from "../instances/instances.queries";
+import { getDb } from "../platform/db/client";
 import { evolutionClientFromEnv } from "../platform/evolution/client";
 import { publish } from "../platform/realtime/publish";
+import { campaignMessageStmts } from "./campaign-conversations.queries";
+import { completeStmt } from "./campaigns.queries";
+import { advanceByMessage, campaignsPendingFor, latestAnswerable, markReplied, optOut } from "./followup.queries";
+import { skipStmts } from "./recipients.queries";
 
 export const DEFAULT_OPT_OUT_KEYWORDS = ["STOP", "UNSUBSCRIBE", "SAIR", "PARAR"];
 export const OPT_OUT_CONFIRMATION = "You have been unsubscribed and will not receive campaign messages from us again.";
 
 /** A reply is an opt-out when, trimmed and without punctuation, it is one of the keywords. */
 export function isOptOut(text: string, configured?: string): boolean {
-  const list = configured?.trim() ? configured.split(",").map((k) => k.trim().toUpperCase()).filter(Boolean) : DEFAULT_OPT_OUT_KEYWORDS;
-  const word = text.trim().replace(/[\s.!?¡¿,;:"'()*_~-]+/g, " ").trim().toUpperCase();
+  const list = configured?.trim()
+    ? configured
+        .split(",")
+        .map((k) => k.trim().toUpperCase())
+        .filter(Boolean)
+    : DEFAULT_OPT_OUT_KEYWORDS;
+  const word = text
+    .trim()
+    .replace(/[\s.!?¡¿,;:"'()*_~-]+/g, " ")
+    .trim()
+    .toUpperCase();
   return word.length > 0 && list.includes(word);
 }
 
@@ -87,7 +97,20 @@ async function confirmOptOut(env: Env, instanceId: string, contactId: string): P
       { number: contact.whatsappNumber.replace(/\D/g, ""), text: OPT_OUT_CONFIRMATION },
     );
     const at = Date.now();
-    await db.batch(campaignMessageStmts(db, { instanceId, instanceName: instance.name, contactId, contactName: contact.name, externalId: sent.key.id, type: "text", text: OPT_OUT_CONFIRMATION, mimeType: null, fileName: null, at }));
+    await db.batch(
+      campaignMessageStmts(db, {
+        instanceId,
+        instanceName: instance.name,
+        contactId,
+        contactName: contact.name,
+        externalId: sent.key.id,
+        type: "text",
+        text: OPT_OUT_CONFIRMATION,
+        mimeType: null,
+        fileName: null,
+        at,
+      }),
+    );
     await publish(env, "conversations");
   } catch (err) {
     logged("campaign.opt_out_confirmation")(err);

@@ -1,6 +1,10 @@
 // Campaign lifecycle: create, start (snapshot + hand to the instance's send clock), schedule,
 // pause, resume, cancel. Routes and the clock call these; each publishes "campaigns" live.
+
+import { ApiError, notFound } from "../errors";
 import { getDb } from "../platform/db/client";
+import { newId } from "../platform/lib/ids";
+import { publish } from "../platform/realtime/publish";
 import {
   type Audience,
   type CampaignRow,
@@ -15,10 +19,7 @@ import {
   startCampaign,
   updateCampaignStatus,
 } from "./campaigns.queries";
-import { ApiError, notFound } from "../errors";
-import { newId } from "../platform/lib/ids";
-import { type SendWindow, encodeWindow } from "./pacing";
-import { publish } from "../platform/realtime/publish";
+import { encodeWindow, type SendWindow } from "./pacing";
 
 export type NewCampaign = {
   name: string;

@@ -6,7 +6,7 @@
 // with, and both run in one transaction: sent + failed + skipped + pending = contact_count always.
 import { and, asc, count, eq, gt, lt, sql } from "drizzle-orm";
 import type { Db } from "../platform/db/client";
-import { campaignRecipients as r, campaigns, contacts } from "../platform/db/schema";
+import { campaigns, contacts, campaignRecipients as r } from "../platform/db/schema";
 
 export type RecipientRow = typeof r.$inferSelect;
 export type RecipientStatus = RecipientRow["status"];
@@ -64,12 +64,18 @@ export async function campaignSendInFlight(db: Db, instanceId: string, contactId
 
 /** Gives a claim back when the send certainly did not leave (e.g. the instance was closed). */
 export async function releaseClaim(db: Db, campaignId: string, contactId: string, now: number): Promise<void> {
-  await db.update(r).set({ attempts: sql`${r.attempts} - 1`, updatedAt: now }).where(and(pk(campaignId, contactId), eq(r.status, "pending"), gt(r.attempts, 0)));
+  await db
+    .update(r)
+    .set({ attempts: sql`${r.attempts} - 1`, updatedAt: now })
+    .where(and(pk(campaignId, contactId), eq(r.status, "pending"), gt(r.attempts, 0)));
 }
 
 export function recordSentStmts(db: Db, campaignId: string, contactId: string, messageId: string, now: number) {
   return [
-    db.update(campaigns).set({ sent: sql`${campaigns.sent} + 1`, updatedAt: now }).where(and(eq(campaigns.id, campaignId), stillClaimed(campaignId, contactId))),
+    db
+      .update(campaigns)
+      .set({ sent: sql`${campaigns.sent} + 1`, updatedAt: now })
+      .where(and(eq(campaigns.id, campaignId), stillClaimed(campaignId, contactId))),
     db
       .update(r)
       .set({ status: "sent", messageId, error: null, sentAt: now, updatedAt: now })
@@ -79,7 +85,10 @@ export function recordSentStmts(db: Db, campaignId: string, contactId: string, m
 
 export function recordFailedStmts(db: Db, campaignId: string, contactId: string, error: string, now: number) {
   return [
-    db.update(campaigns).set({ failed: sql`${campaigns.failed} + 1`, updatedAt: now }).where(and(eq(campaigns.id, campaignId), stillClaimed(campaignId, contactId))),
+    db
+      .update(campaigns)
+      .set({ failed: sql`${campaigns.failed} + 1`, updatedAt: now })
+      .where(and(eq(campaigns.id, campaignId), stillClaimed(campaignId, contactId))),
     db
       .update(r)
       .set({ status: "failed", error: error.slice(0, 1000), updatedAt: now })
@@ -90,7 +99,10 @@ export function recordFailedStmts(db: Db, campaignId: string, contactId: string,
 /** An unclaimed recipient that must not be sent (opted out since the snapshot) → skipped. */
 export function skipStmts(db: Db, campaignId: string, contactId: string, reason: string, now: number) {
   return [
-    db.update(campaigns).set({ skipped: sql`${campaigns.skipped} + 1`, updatedAt: now }).where(and(eq(campaigns.id, campaignId), stillUnclaimed(campaignId, contactId))),
+    db
+      .update(campaigns)
+      .set({ skipped: sql`${campaigns.skipped} + 1`, updatedAt: now })
+      .where(and(eq(campaigns.id, campaignId), stillUnclaimed(campaignId, contactId))),
     db
       .update(r)
       .set({ status: "skipped", error: reason, updatedAt: now })
@@ -106,8 +118,18 @@ export function skipStmts(db: Db, campaignId: string, contactId: string, reason:
 export async function failStaleClaims(db: Db, campaignId: string, before: number, now: number): Promise<void> {
   const stale = and(eq(r.campaignId, campaignId), eq(r.status, "pending"), gt(r.attempts, 0), lt(r.updatedAt, before));
   await db.batch([
-    db.update(campaigns).set({ failed: sql`${campaigns.failed} + (SELECT count(*) FROM ${r} WHERE ${stale})`, updatedAt: now }).where(eq(campaigns.id, campaignId)),
-    db.update(r).set({ status: "failed", error: "Interrupted during the send; not retried so the contact never gets it twice (it may have been delivered)", updatedAt: now }).where(stale),
+    db
+      .update(campaigns)
+      .set({ failed: sql`${campaigns.failed} + (SELECT count(*) FROM ${r} WHERE ${stale})`, updatedAt: now })
+      .where(eq(campaigns.id, campaignId)),
+    db
+      .update(r)
+      .set({
+        status: "failed",
+        error: "Interrupted during the send; not retried so the contact never gets it twice (it may have been delivered)",
+        updatedAt: now,
+      })
+      .where(stale),
   ]);
 }
 

@@ -1,12 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
-import { getDb } from "../platform/db/client";
-import { failStaleClaims, nextUnclaimed, pendingSplit } from "./recipients.queries";
-import { type CampaignRow, completeStmt, getCampaigns } from "./campaigns.queries";
 import { getInstance } from "../instances/instances.queries";
-import { capDay, inWindow, isUnpaced, nextCapDay, nextWindowOpen, pacingOf, slotGapMs } from "./pacing";
-import { autoPause, startDue } from "./lifecycle";
+import { getDb } from "../platform/db/client";
 import { publish } from "../platform/realtime/publish";
 import type { CampaignSendMessage } from "../shared/campaign-queue";
+import { type CampaignRow, completeStmt, getCampaigns } from "./campaigns.queries";
+import { autoPause, startDue } from "./lifecycle";
+import { capDay, inWindow, isUnpaced, nextCapDay, nextWindowOpen, pacingOf, slotGapMs } from "./pacing";
+import { failStaleClaims, nextUnclaimed, pendingSplit } from "./recipients.queries";
 
 /** Paced messages reach the queue this long before their slot; the consumer waits out the rest. */
 export const LEAD_MS = 2_000;
@@ -51,7 +51,11 @@ export class SendClock extends DurableObject<Env> {
   }
 
   async state() {
-    const [active, scheduled, next] = await Promise.all([this.ctx.storage.get<string[]>("active"), this.ctx.storage.get<Record<string, number>>("scheduled"), this.ctx.storage.get<number>("next")]);
+    const [active, scheduled, next] = await Promise.all([
+      this.ctx.storage.get<string[]>("active"),
+      this.ctx.storage.get<Record<string, number>>("scheduled"),
+      this.ctx.storage.get<number>("next"),
+    ]);
     return { active: active ?? [], scheduled: scheduled ?? {}, next: next ?? null, alarm: await this.ctx.storage.getAlarm() };
   }
 
@@ -73,7 +77,9 @@ export class SendClock extends DurableObject<Env> {
 
   private async startScheduled(now: number): Promise<number | null> {
     const due = (await this.ctx.storage.get<Record<string, number>>("scheduled")) ?? {};
-    const ready = Object.entries(due).filter(([, at]) => at <= now).map(([id]) => id);
+    const ready = Object.entries(due)
+      .filter(([, at]) => at <= now)
+      .map(([id]) => id);
     if (ready.length) {
       await startDue(this.env, this.instanceId, now);
       const left = (await this.ctx.storage.get<Record<string, number>>("scheduled")) ?? {};
@@ -88,7 +94,10 @@ export class SendClock extends DurableObject<Env> {
   private async drop(ids: string[]): Promise<void> {
     if (!ids.length) return;
     const active = (await this.ctx.storage.get<string[]>("active")) ?? [];
-    await this.ctx.storage.put("active", active.filter((id) => !ids.includes(id)));
+    await this.ctx.storage.put(
+      "active",
+      active.filter((id) => !ids.includes(id)),
+    );
     await this.ctx.storage.delete(ids.flatMap((id) => [`cursor:${id}`, `stall:${id}`, `cap:${id}`]));
   }
 
@@ -104,7 +113,9 @@ export class SendClock extends DurableObject<Env> {
     // pauses its campaigns with the reason, and nothing more is queued.
     const instance = await getInstance(db, this.instanceId);
     if (instance?.status !== "open") {
-      const reason = instance ? `Instance ${instance.name} is not connected${instance.disconnectReason ? `: ${instance.disconnectReason}` : ""}` : "The sending instance was deleted";
+      const reason = instance
+        ? `Instance ${instance.name} is not connected${instance.disconnectReason ? `: ${instance.disconnectReason}` : ""}`
+        : "The sending instance was deleted";
       for (const c of running) await autoPause(this.env, c.id, reason);
       await this.drop(running.map((c) => c.id));
       return null;
@@ -197,6 +208,7 @@ export class SendClock extends DurableObject<Env> {
   }
 
   private async enqueue(bodies: CampaignSendMessage[]): Promise<void> {
-    for (let i = 0; i < bodies.length; i += 100) await this.env.CAMPAIGN_QUEUE.sendBatch(bodies.slice(i, i + 100).map((body) => ({ body, contentType: "json" })));
+    for (let i = 0; i < bodies.length; i += 100)
+      await this.env.CAMPAIGN_QUEUE.sendBatch(bodies.slice(i, i + 100).map((body) => ({ body, contentType: "json" })));
   }
 }

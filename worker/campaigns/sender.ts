@@ -5,15 +5,16 @@
 // a retry or a second consumer finds it taken and sends nothing. If the consumer dies between
 // the call and the record, the claim stays without an outcome and the send clock later fails
 // it as "interrupted" (never re-sent: a duplicate message risks the number more than a gap).
-import { getDb } from "../platform/db/client";
-import { campaignMessageStmts } from "./campaign-conversations.queries";
-import { claim, recordFailedStmts, recordSentStmts, releaseClaim, skipStmts } from "./recipients.queries";
-import { type CampaignWithMessage, completeStmt } from "./campaigns.queries";
+
 import type { ContactRow } from "../contacts/contacts.queries";
 import type { InstanceRow } from "../instances/instances.queries";
-import { renderTemplate } from "../shared/campaign-template";
-import { autoPause } from "./lifecycle";
+import { getDb } from "../platform/db/client";
 import { type EvolutionClient, EvolutionError } from "../platform/evolution/client";
+import { renderTemplate } from "../shared/campaign-template";
+import { campaignMessageStmts } from "./campaign-conversations.queries";
+import { type CampaignWithMessage, completeStmt } from "./campaigns.queries";
+import { autoPause } from "./lifecycle";
+import { claim, recordFailedStmts, recordSentStmts, releaseClaim, skipStmts } from "./recipients.queries";
 
 export type SendContext = {
   env: Env;

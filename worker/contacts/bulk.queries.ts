@@ -4,7 +4,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../platform/db/client";
-import { contactTags, contacts } from "../platform/db/schema";
+import { contacts, contactTags } from "../platform/db/schema";
 import { deleteContacts } from "./contacts.queries";
 import { idIn } from "./filter.queries";
 import { addTagStatements, removeTagStatements } from "./tags.queries";
@@ -53,8 +53,7 @@ export async function bulkApply(db: Db, ids: readonly string[], action: BulkActi
   const counted = new Set<number>();
   for (const part of chunk(ids, IDS_PER_STATEMENT)) {
     const where: SQL = idIn(part);
-    const [first, second] =
-      action === "add_tag" ? addTagStatements(db, where, tag, now) : removeTagStatements(db, where, tag, now);
+    const [first, second] = action === "add_tag" ? addTagStatements(db, where, tag, now) : removeTagStatements(db, where, tag, now);
     counted.add(statements.length);
     statements.push(first, second);
   }

@@ -1,10 +1,11 @@
 // API shapes: snake_case fields, ISO timestamps, tags as an array, llm_context as an object.
-import type { ContactFilter } from "./filter.queries";
-import type { ContactRow } from "./contacts.queries";
+
 import { iso } from "../platform/lib/time";
-import { phoneDigits } from "./phone";
 import type { ContactView } from "../shared/contacts";
+import type { ContactRow } from "./contacts.queries";
 import type { FilterInput } from "./contacts.schemas";
+import type { ContactFilter } from "./filter.queries";
+import { phoneDigits } from "./phone";
 
 export function contactDto(row: ContactRow): ContactView {
   return {

@@ -1,9 +1,9 @@
 // Contact reads and single-contact writes. contacts.tags (the JSON shown by the API) and the
 // contact_tags rows (what filters and counts use) always change in the same db.batch.
-import { type SQL, and, count, desc, eq, isNull, notInArray, sql } from "drizzle-orm";
-import type { Cursor } from "../platform/lib/pagination";
+import { and, count, desc, eq, isNull, notInArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../platform/db/client";
-import { type JsonObject, contactTags, contacts } from "../platform/db/schema";
+import { contacts, contactTags, type JsonObject } from "../platform/db/schema";
+import type { Cursor } from "../platform/lib/pagination";
 import { type ContactFilter, filterWhere, hasTagFilter, onlyTags, taggedIds } from "./filter.queries";
 
 export type ContactRow = typeof contacts.$inferSelect;
@@ -93,7 +93,12 @@ export async function listContacts(db: Db, filter: ContactFilter, cursor: Cursor
   }
   const recent = sql`${contacts.id} IN (SELECT ${contacts.id} FROM ${contacts} ${cursor ? sql`WHERE ${afterCursor(cursor)}` : sql``}
     ORDER BY ${contacts.createdAt} DESC, ${contacts.id} DESC LIMIT ${RECENT_WINDOW})`;
-  const dense = db.select().from(contacts).where(and(recent, where)).orderBy(...newestFirst).limit(limit);
+  const dense = db
+    .select()
+    .from(contacts)
+    .where(and(recent, where))
+    .orderBy(...newestFirst)
+    .limit(limit);
   const [rows, total] = await db.batch([dense, countQuery(db, f)]);
   const count = total[0]?.n ?? 0;
   if (rows.length >= limit || (!cursor && rows.length >= count)) return { rows, count };
@@ -147,9 +152,7 @@ export async function insertContact(db: Db, values: NewContact, now: number): Pr
     .values({ ...values, createdAt: now, updatedAt: now })
     .returning();
   const tags = values.tags ?? [];
-  const [rows] = tags.length
-    ? await db.batch([insert, db.insert(contactTags).values(tagRows(values.id, tags)).onConflictDoNothing()])
-    : [await insert];
+  const [rows] = tags.length ? await db.batch([insert, db.insert(contactTags).values(tagRows(values.id, tags)).onConflictDoNothing()]) : [await insert];
   const row = rows[0];
   if (!row) throw new Error("insert returned no row");
   return row;
@@ -174,9 +177,7 @@ export async function updateContact(db: Db, id: string, patch: ContactPatch, now
     .returning();
   if (!patch.tags) return (await update)[0];
   const tags = patch.tags;
-  const drop = db
-    .delete(contactTags)
-    .where(and(eq(contactTags.contactId, id), tags.length ? notInArray(contactTags.tag, tags) : undefined));
+  const drop = db.delete(contactTags).where(and(eq(contactTags.contactId, id), tags.length ? notInArray(contactTags.tag, tags) : undefined));
   // The insert selects from contacts so a missing contact adds no orphan tag rows.
   const add = db
     .insert(contactTags)
@@ -205,9 +206,5 @@ export async function deleteContacts(db: Db, where: SQL): Promise<number> {
 }
 
 export async function tagCounts(db: Db): Promise<{ tag: string; count: number }[]> {
-  return db
-    .select({ tag: contactTags.tag, count: count() })
-    .from(contactTags)
-    .groupBy(contactTags.tag)
-    .orderBy(desc(count()), contactTags.tag);
+  return db.select({ tag: contactTags.tag, count: count() }).from(contactTags).groupBy(contactTags.tag).orderBy(desc(count()), contactTags.tag);
 }

@@ -1,31 +1,29 @@
 import { eq } from "drizzle-orm";
-import { Hono } from "hono";
 import type { Context } from "hono";
-import { getDb } from "../platform/db/client";
-import { MAX_TAGS_PER_CONTACT, countContacts, deleteContacts, getContact, idsByTags, idsMatching, listContacts, setLlmContext } from "./contacts.queries";
-import { bulkApply } from "./bulk.queries";
-import { changeTag } from "./tags.queries";
-import { contacts } from "../platform/db/schema";
+import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { ApiError, notFound } from "../errors";
-import { decodeCursor, pageOf } from "../platform/lib/pagination";
+import { getDb } from "../platform/db/client";
+import { contacts } from "../platform/db/schema";
 import { validate } from "../platform/http/validate";
-import { createContact, forgetInInboxes, patchContact } from "./contacts";
-import { exportStream } from "./csv";
-import { appendLlmContext } from "./context";
+import { decodeCursor, pageOf } from "../platform/lib/pagination";
 import { publish } from "../platform/realtime/publish";
+import { bulkApply } from "./bulk.queries";
+import { createContact, forgetInInboxes, patchContact } from "./contacts";
 import { contactDto, toFilter } from "./contacts.dto";
-import { importRoute } from "./import.routes";
+import { countContacts, deleteContacts, getContact, idsByTags, idsMatching, listContacts, MAX_TAGS_PER_CONTACT, setLlmContext } from "./contacts.queries";
 import * as s from "./contacts.schemas";
+import { appendLlmContext } from "./context";
+import { exportStream } from "./csv";
+import { importRoute } from "./import.routes";
+import { changeTag } from "./tags.queries";
 
 /** Contacts beyond this in one "select all matching" bulk request are refused (422). */
 const MAX_BULK_FILTER = 200_000;
 
 /** Live update after the response: dashboards refetch; `tags` when per-tag counts may move. */
 export function announce(c: Context<AppEnv>, id: string | undefined, tagsChanged: boolean) {
-  c.executionCtx.waitUntil(
-    Promise.all([publish(c.env, "contacts", id), tagsChanged ? publish(c.env, "tags") : Promise.resolve()]),
-  );
+  c.executionCtx.waitUntil(Promise.all([publish(c.env, "contacts", id), tagsChanged ? publish(c.env, "tags") : Promise.resolve()]));
 }
 
 async function mustGet(c: Context<AppEnv>, id: string) {
@@ -74,8 +72,7 @@ export const contactsRoutes = new Hono<AppEnv>()
     if (body.filter) {
       const filter = toFilter(body.filter);
       const total = await countContacts(db, filter);
-      if (total > MAX_BULK_FILTER)
-        throw new ApiError(422, "too_many_contacts", `The filter matches ${total} contacts; at most ${MAX_BULK_FILTER} per request`);
+      if (total > MAX_BULK_FILTER) throw new ApiError(422, "too_many_contacts", `The filter matches ${total} contacts; at most ${MAX_BULK_FILTER} per request`);
       ids = await idsMatching(db, filter, MAX_BULK_FILTER);
     }
     const affected = await bulkApply(db, [...new Set(ids)], body.action, body.tag, Date.now());
@@ -112,8 +109,7 @@ export const contactsRoutes = new Hono<AppEnv>()
     const { tag } = c.req.valid("json");
     const changed = await changeTag(getDb(c.env.DB), eq(contacts.id, id), tag, "add", Date.now());
     const row = await mustGet(c, id);
-    if (!row.tags.includes(tag))
-      throw new ApiError(422, "too_many_tags", `A contact can have at most ${MAX_TAGS_PER_CONTACT} tags`);
+    if (!row.tags.includes(tag)) throw new ApiError(422, "too_many_tags", `A contact can have at most ${MAX_TAGS_PER_CONTACT} tags`);
     if (changed) announce(c, id, true);
     return c.json(contactDto(row));
   })

@@ -1,8 +1,8 @@
 // Request schemas for /api/contacts (CONVENTIONS §8: every boundary goes through zod).
 import { isSupportedCountry } from "libphonenumber-js/max";
 import { z } from "zod";
-import { MAX_TAGS_PER_CONTACT } from "./contacts.queries";
 import { pageQuery } from "../platform/lib/pagination";
+import { MAX_TAGS_PER_CONTACT } from "./contacts.queries";
 
 /** Serialised size cap of llm_context: it is sent to the model with every AI reply. */
 export const MAX_LLM_CONTEXT_BYTES = 32 * 1024;
@@ -10,6 +10,7 @@ export const MAX_BULK_IDS = 10_000;
 export const MAX_FILTER_TAGS = 20;
 
 export { tagSchema } from "../shared/tags";
+
 import { tagSchema } from "../shared/tags";
 
 const tagList = (max: number) =>
@@ -95,10 +96,8 @@ export const bulkBody = z
     tag: tagSchema.optional(),
   })
   .superRefine((v, ctx) => {
-    if ((v.ids === undefined) === (v.filter === undefined))
-      ctx.addIssue({ code: "custom", path: ["ids"], message: "Give either ids or filter" });
-    if (v.action !== "delete" && !v.tag)
-      ctx.addIssue({ code: "custom", path: ["tag"], message: `tag is required for ${v.action}` });
+    if ((v.ids === undefined) === (v.filter === undefined)) ctx.addIssue({ code: "custom", path: ["ids"], message: "Give either ids or filter" });
+    if (v.action !== "delete" && !v.tag) ctx.addIssue({ code: "custom", path: ["tag"], message: `tag is required for ${v.action}` });
   });
 
 export type FilterInput = z.infer<typeof filterBody>;

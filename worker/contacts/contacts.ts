@@ -1,21 +1,19 @@
 // Create/update rules shared by the API (and, later, the inbound-message path): numbers are
 // normalised to E.164, country derives from the number, and a taken number is a 409.
+
+import { conflict } from "../errors";
+import { listInstances } from "../instances/instances.queries";
 import type { Db } from "../platform/db/client";
 import { isUniqueViolation } from "../platform/db/errors";
-import { type ContactPatch, type ContactRow, findByNumber, insertContact, updateContact } from "./contacts.queries";
-import { listInstances } from "../instances/instances.queries";
-import { conflict } from "../errors";
-import { newId } from "../platform/lib/ids";
 import { validationError } from "../platform/http/validate";
+import { newId } from "../platform/lib/ids";
+import { type ContactPatch, type ContactRow, findByNumber, insertContact, updateContact } from "./contacts.queries";
 import type { CreateContactInput, PatchContactInput } from "./contacts.schemas";
 import { type NormalisedPhone, normalisePhone } from "./phone";
 
 export function normaliseOrThrow(raw: string, env: Env, country?: string | null): NormalisedPhone {
   const phone = normalisePhone(raw, env.DEFAULT_COUNTRY, country);
-  if (!phone)
-    throw validationError([
-      { path: "whatsapp_number", message: `"${raw.slice(0, 40)}" is not a valid phone number` },
-    ]);
+  if (!phone) throw validationError([{ path: "whatsapp_number", message: `"${raw.slice(0, 40)}" is not a valid phone number` }]);
   return phone;
 }
 

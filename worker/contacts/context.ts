@@ -2,12 +2,12 @@
 // the llm_context append rule (PRODUCT.md §4: deep merge) and tagging, each publishing live.
 import { eq } from "drizzle-orm";
 import type { Db } from "../platform/db/client";
-import { changeTag } from "./tags.queries";
-import { type ContactRow, getContact, setLlmContext } from "./contacts.queries";
 import { contacts } from "../platform/db/schema";
-import { llmContextSchema } from "./contacts.schemas";
 import { deepMerge } from "../platform/lib/json-merge";
 import { publish } from "../platform/realtime/publish";
+import { type ContactRow, getContact, setLlmContext } from "./contacts.queries";
+import { llmContextSchema } from "./contacts.schemas";
+import { changeTag } from "./tags.queries";
 
 export type AppendResult = { ok: true; row: ContactRow } | { ok: false; reason: "not_found" | "too_large" };
 

@@ -1,21 +1,20 @@
 // CSV import (merge by number, per-row report) and streamed CSV export of any filter.
 import type { Db } from "../platform/db/client";
-import { type ImportRow, existingByNumber, upsertImportRows } from "./bulk.queries";
-import { MAX_TAGS_PER_CONTACT, pageQuery } from "./contacts.queries";
-import type { ContactFilter } from "./filter.queries";
-import { newId } from "../platform/lib/ids";
 import { validationError } from "../platform/http/validate";
-import { countrySchema, tagSchema } from "./contacts.schemas";
 import { csvCell, readCsv, uncell } from "../platform/lib/csv";
-import { normalisePhone } from "./phone";
+import { newId } from "../platform/lib/ids";
 import type { ImportReport } from "../shared/contacts";
+import { existingByNumber, type ImportRow, upsertImportRows } from "./bulk.queries";
+import { MAX_TAGS_PER_CONTACT, pageQuery } from "./contacts.queries";
+import { countrySchema, tagSchema } from "./contacts.schemas";
+import type { ContactFilter } from "./filter.queries";
+import { normalisePhone } from "./phone";
 
 /** Rows handled per lookup + upsert round; bounds memory and statement size. */
 const IMPORT_CHUNK = 2000;
 export const MAX_IMPORT_ROWS = 100_000;
 /** The report lists at most this many rejected rows; `rejected_count` has the total. */
 const MAX_REPORTED = 1000;
-
 
 type Column = "name" | "whatsapp_number" | "description" | "country" | "tags";
 const HEADER_ALIASES: Record<string, Column> = {
@@ -36,8 +35,7 @@ function mapHeader(header: string[]): Partial<Record<Column, number>> {
     const col = HEADER_ALIASES[h.trim().toLowerCase()];
     if (col && cols[col] === undefined) cols[col] = i;
   });
-  if (cols.whatsapp_number === undefined)
-    throw validationError([{ path: "whatsapp_number", message: "The CSV header has no whatsapp_number column" }]);
+  if (cols.whatsapp_number === undefined) throw validationError([{ path: "whatsapp_number", message: "The CSV header has no whatsapp_number column" }]);
   return cols;
 }
 

@@ -1,8 +1,8 @@
 // Filter → SQL for the contacts list, search, bulk-by-filter and export. Tag filters go
 // through contact_tags and its (tag, contact_id) index, never through the JSON column.
-import { type SQL, and, eq, inArray, or, sql } from "drizzle-orm";
+import { and, eq, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { contactTags, contacts } from "../platform/db/schema";
+import { contacts, contactTags } from "../platform/db/schema";
 
 export type TagMatch = "all" | "any";
 
@@ -33,12 +33,9 @@ function contains(col: SQLiteColumn, text: string): SQL {
  * (contact_id, tag) for each other tag — cheaper than INTERSECT, which sorts both ranges.
  */
 export function taggedIds(tags: string[], match: TagMatch = "all"): SQL {
-  if (match === "any" || tags.length === 1)
-    return sql`SELECT DISTINCT ${contactTags.contactId} FROM ${contactTags} WHERE ${inArray(contactTags.tag, tags)}`;
+  if (match === "any" || tags.length === 1) return sql`SELECT DISTINCT ${contactTags.contactId} FROM ${contactTags} WHERE ${inArray(contactTags.tag, tags)}`;
   const [first, ...rest] = tags;
-  const probes = rest.map(
-    (t) => sql`EXISTS (SELECT 1 FROM ${contactTags} AS other WHERE other.contact_id = ${contactTags.contactId} AND other.tag = ${t})`,
-  );
+  const probes = rest.map((t) => sql`EXISTS (SELECT 1 FROM ${contactTags} AS other WHERE other.contact_id = ${contactTags.contactId} AND other.tag = ${t})`);
   return sql`SELECT ${contactTags.contactId} FROM ${contactTags} WHERE ${and(eq(contactTags.tag, first ?? ""), ...probes)}`;
 }
 
@@ -65,10 +62,7 @@ export function onlyTags(f: ContactFilter): boolean {
  */
 export function filterWhere(f: ContactFilter, style: "set" | "probe" = "set"): SQL | undefined {
   const conds: (SQL | undefined)[] = [];
-  if (hasTagFilter(f))
-    conds.push(
-      style === "set" ? sql`${contacts.id} IN (${taggedIds(f.tags, f.match)})` : tagProbe(f.tags, f.match ?? "all"),
-    );
+  if (hasTagFilter(f)) conds.push(style === "set" ? sql`${contacts.id} IN (${taggedIds(f.tags, f.match)})` : tagProbe(f.tags, f.match ?? "all"));
   if (f.country) conds.push(eq(contacts.country, f.country));
   if (f.name) conds.push(contains(contacts.name, f.name));
   if (f.description) conds.push(contains(contacts.description, f.description));

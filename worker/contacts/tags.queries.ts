@@ -1,8 +1,8 @@
 // Adding/removing one tag on a set of contacts, set-based and race-free: the JSON column is
 // edited in SQL (no read-modify-write in the Worker), then contact_tags follows from it.
-import { type SQL, and, eq, sql } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../platform/db/client";
-import { contactTags, contacts } from "../platform/db/schema";
+import { contacts, contactTags } from "../platform/db/schema";
 import { MAX_TAGS_PER_CONTACT } from "./contacts.queries";
 
 const jsonHasTag = (tag: string) => sql`EXISTS (SELECT 1 FROM json_each(${contacts.tags}) WHERE value = ${tag})`;
@@ -41,14 +41,7 @@ export function removeTagStatements(db: Db, where: SQL, tag: string, now: number
         updatedAt: now,
       })
       .where(and(where, jsonHasTag(tag))),
-    db
-      .delete(contactTags)
-      .where(
-        and(
-          eq(contactTags.tag, tag),
-          sql`${contactTags.contactId} IN (SELECT ${contacts.id} FROM ${contacts} WHERE ${where})`,
-        ),
-      ),
+    db.delete(contactTags).where(and(eq(contactTags.tag, tag), sql`${contactTags.contactId} IN (SELECT ${contacts.id} FROM ${contacts} WHERE ${where})`)),
   ] as const;
 }
 

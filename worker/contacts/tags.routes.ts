@@ -1,7 +1,7 @@
 import { Hono } from "hono";
+import type { AppEnv } from "../env";
 import { getDb } from "../platform/db/client";
 import { tagCounts } from "./contacts.queries";
-import type { AppEnv } from "../env";
 
 // GET /api/tags: every tag with its contact count, most used first (one GROUP BY over the
 // contact_tags (tag, contact_id) index).

@@ -1,14 +1,14 @@
 // Shared state of one instance's inbox processing (lives in the WaInstance Durable Object):
 // the database, a small contact cache and what changed, published once per event.
-import type { Db } from "../platform/db/client";
-import { findByNumber, nameIfUnnamed } from "../contacts/contacts.queries";
-import { ApiError } from "../errors";
-import { insertContact } from "../contacts/contacts.queries";
-import { newId } from "../platform/lib/ids";
+
 import { createContact } from "../contacts/contacts";
+import { findByNumber, insertContact, nameIfUnnamed } from "../contacts/contacts.queries";
 import { jidNumber } from "../contacts/phone";
-import type { ChangedEvent } from "../shared/ws-events";
+import { ApiError } from "../errors";
+import type { Db } from "../platform/db/client";
+import { newId } from "../platform/lib/ids";
 import { publishMany } from "../platform/realtime/publish";
+import type { ChangedEvent } from "../shared/ws-events";
 
 export type CachedContact = {
   id: string;

@@ -1,9 +1,10 @@
 // API shapes: snake_case, ISO timestamps; media content as a data URL read from R2.
-import type { ConversationListRow } from "./conversations.queries";
-import type { MessageRow } from "./messages.queries";
+
 import { iso } from "../platform/lib/time";
-import { mediaDataUrl } from "./media-store";
 import type { ConversationView, MessageView } from "../shared/inbox";
+import type { ConversationListRow } from "./conversations.queries";
+import { mediaDataUrl } from "./media-store";
+import type { MessageRow } from "./messages.queries";
 
 export function conversationDto(r: ConversationListRow): ConversationView {
   return {
@@ -28,7 +29,13 @@ export function conversationDto(r: ConversationListRow): ConversationView {
 
 export async function messageDto(env: Env, m: MessageRow): Promise<MessageView> {
   const media = m.type !== "text";
-  const content = media ? (m.mediaKey && m.deletedAt === null ? await mediaDataUrl(env, m.mediaKey, m.mimeType) : null) : m.deletedAt === null ? m.content : null;
+  const content = media
+    ? m.mediaKey && m.deletedAt === null
+      ? await mediaDataUrl(env, m.mediaKey, m.mimeType)
+      : null
+    : m.deletedAt === null
+      ? m.content
+      : null;
   return {
     id: m.id,
     conversation_id: m.conversationId,

@@ -1,8 +1,8 @@
 // Conversations: one active per (instance, contact), enforced by conversations_active_uq.
-import { type SQL, and, desc, eq, like, or, sql } from "drizzle-orm";
-import type { Cursor } from "../platform/lib/pagination";
+import { and, desc, eq, like, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../platform/db/client";
 import { contacts, conversationState, conversations } from "../platform/db/schema";
+import type { Cursor } from "../platform/lib/pagination";
 
 export type ConversationRow = typeof conversations.$inferSelect;
 /** A conversation with its contact's current number/name and the menu it is in, if any. */
@@ -69,7 +69,14 @@ const listColumns = {
 // The menu state is per (instance, contact); the conversation shows it while it is running.
 const flowJoin = and(eq(conversationState.instanceId, conversations.instanceId), eq(conversationState.contactId, conversations.contactId));
 
-type ListSelect = { row: ConversationRow; contactNumber: string; currentContactName: string | null; flowName: string | null; flowStep: string | null; flowExpiresAt: number | null };
+type ListSelect = {
+  row: ConversationRow;
+  contactNumber: string;
+  currentContactName: string | null;
+  flowName: string | null;
+  flowStep: string | null;
+  flowExpiresAt: number | null;
+};
 
 function flatten(r: ListSelect, now = Date.now()): ConversationListRow {
   const running = r.flowName !== null && r.flowStep !== null && r.flowExpiresAt !== null && r.flowExpiresAt > now;
@@ -125,7 +132,11 @@ export async function listConversations(db: Db, f: ConversationFilter, cursor: C
 export const conversationSortValue = (r: ConversationRow) => r.lastMessageAt ?? r.createdAt;
 
 export async function updateConversation(db: Db, id: string, patch: Partial<Pick<ConversationRow, "unreadCount" | "status" | "agentPaused" | "agentError">>) {
-  const [row] = await db.update(conversations).set({ ...patch, updatedAt: NOW }).where(eq(conversations.id, id)).returning();
+  const [row] = await db
+    .update(conversations)
+    .set({ ...patch, updatedAt: NOW })
+    .where(eq(conversations.id, id))
+    .returning();
   return row;
 }
 
@@ -136,7 +147,11 @@ export async function updateConversation(db: Db, id: string, patch: Partial<Pick
  * INSERT OR IGNORE, so a duplicate delivery changes nothing. `at` may be that message's
  * stored timestamp (see messageTimestampSql).
  */
-export function touchConversationStmt(db: Db, id: string | SQL<string>, m: { preview: string; at: number | SQL<number>; inbound: boolean; onlyIfMessage?: string }) {
+export function touchConversationStmt(
+  db: Db,
+  id: string | SQL<string>,
+  m: { preview: string; at: number | SQL<number>; inbound: boolean; onlyIfMessage?: string },
+) {
   const newer = sql`coalesce(${conversations.lastMessageAt}, 0) <= ${m.at}`;
   return db
     .update(conversations)

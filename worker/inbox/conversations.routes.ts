@@ -1,20 +1,20 @@
 // /api/conversations (PRODUCT.md §4): the inbox. One active conversation per (instance,
 // contact); archiving lets the next message start a fresh one.
 import { Hono } from "hono";
+import { getContact } from "../contacts/contacts.queries";
 import type { AppEnv } from "../env";
 import { notFound } from "../errors";
-import { getDb } from "../platform/db/client";
-import { getContact } from "../contacts/contacts.queries";
-import { conversationSortValue, findOrCreateActive, getConversation, listConversations, updateConversation } from "./conversations.queries";
 import { getInstance } from "../instances/instances.queries";
-import { listMessages } from "./messages.queries";
+import { getDb } from "../platform/db/client";
+import { validate } from "../platform/http/validate";
 import { newId } from "../platform/lib/ids";
 import { decodeCursor, pageOf } from "../platform/lib/pagination";
-import { validate } from "../platform/http/validate";
-import { queueOutbound, retryOutbound } from "./outbound";
 import { publish } from "../platform/realtime/publish";
 import { conversationDto, messageDto } from "./conversations.dto";
+import { conversationSortValue, findOrCreateActive, getConversation, listConversations, updateConversation } from "./conversations.queries";
 import { agentBody, createConversationBody, idParam, listQuery, messageParam, messagesQuery, sendMessageBody } from "./conversations.schemas";
+import { listMessages } from "./messages.queries";
+import { queueOutbound, retryOutbound } from "./outbound";
 
 async function load(env: Env, id: string) {
   const row = await getConversation(getDb(env.DB), id);
@@ -37,14 +37,25 @@ export const conversationsRoutes = new Hono<AppEnv>()
     const [contact, instance] = await Promise.all([getContact(db, contact_id), getInstance(db, instance_id)]);
     if (!contact) throw notFound("Contact");
     if (!instance) throw notFound("Instance");
-    const { row, created } = await findOrCreateActive(db, { id: newId("conversation"), instanceId: instance.id, instanceName: instance.name, contactId: contact.id, contactName: contact.name });
+    const { row, created } = await findOrCreateActive(db, {
+      id: newId("conversation"),
+      instanceId: instance.id,
+      instanceName: instance.name,
+      contactId: contact.id,
+      contactName: contact.name,
+    });
     if (created) await publish(c.env, "conversations", row.id);
     return c.json(conversationDto(await load(c.env, row.id)), created ? 201 : 200);
   })
 
   .get("/", validate("query", listQuery), async (c) => {
     const q = c.req.valid("query");
-    const rows = await listConversations(getDb(c.env.DB), { instanceId: q.instance_id, q: q.q || undefined, status: q.status }, decodeCursor(q.cursor), q.limit + 1);
+    const rows = await listConversations(
+      getDb(c.env.DB),
+      { instanceId: q.instance_id, q: q.q || undefined, status: q.status },
+      decodeCursor(q.cursor),
+      q.limit + 1,
+    );
     const page = pageOf(rows, q.limit, (r) => ({ v: conversationSortValue(r), id: r.id }));
     return c.json({ items: page.items.map(conversationDto), next_cursor: page.next_cursor });
   })

@@ -14,7 +14,8 @@ export async function onContactMessage(env: Env, ref: InboundRef & { text: strin
   if (optedOut) return;
   if (ref.text) {
     try {
-      if ((await runMenus(env, { instanceId: ref.instanceId, contactId: ref.contactId, conversationId: ref.conversationId, text: ref.text })) === "handled") return;
+      if ((await runMenus(env, { instanceId: ref.instanceId, contactId: ref.contactId, conversationId: ref.conversationId, text: ref.text })) === "handled")
+        return;
     } catch (err) {
       console.error(JSON.stringify({ at: "menus.inbound", conversationId: ref.conversationId, error: String(err) }));
     }

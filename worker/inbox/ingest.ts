@@ -1,23 +1,32 @@
 // Inbound message events, applied one at a time per instance by the WaInstance Durable Object
 // (PRODUCT.md §5.4, EVOLUTION.md §4.3–§4.6). Every step is idempotent: a redelivery, a
 // duplicate or a replay changes nothing twice.
-import { campaignSendInFlight } from "../campaigns/recipients.queries";
-import { activeConversationIdSql, insertConversationStmt, touchConversationStmt } from "./conversations.queries";
-import { settleWebhookEventsStmt } from "../instances/webhook-events.queries";
-import { heldEventsQuery } from "./message-events.queries";
-import { type MessageRow, attachExternalIdStmt, byExternalQuery, insertMessageStmt, messageTimestampSql, orderedTimestampSql, unmatchedOutbound } from "./messages.queries";
+
 import type { BatchItem } from "drizzle-orm/batch";
-import { newId } from "../platform/lib/ids";
 import { onHumanMessage } from "../agents/hooks";
-import { onContactMessage } from "./inbound-hooks";
+import { campaignSendInFlight } from "../campaigns/recipients.queries";
 import { stripMedia } from "../instances/webhook-envelope";
+import { settleWebhookEventsStmt } from "../instances/webhook-events.queries";
+import { newId } from "../platform/lib/ids";
 import { type InboxCtx, resolveContact } from "./context";
-import { type HeldRow, applyHeld } from "./receipts";
+import { activeConversationIdSql, insertConversationStmt, touchConversationStmt } from "./conversations.queries";
+import { onContactMessage } from "./inbound-hooks";
 import { resolveChatJid, timestampMs } from "./jid";
 import { type Content, messageContent, previewOf } from "./message-content";
+import { heldEventsQuery } from "./message-events.queries";
+import {
+  attachExternalIdStmt,
+  byExternalQuery,
+  insertMessageStmt,
+  type MessageRow,
+  messageTimestampSql,
+  orderedTimestampSql,
+  unmatchedOutbound,
+} from "./messages.queries";
+import { applyHeld, type HeldRow } from "./receipts";
 
 /** processed / ignored (with why) / held: kept `received` until its message lands. */
-export type Outcome = { status: "processed" | "ignored" | "held"; reason?: string; /** already settled as processed in its write batch */ settled?: boolean };
+export type Outcome = { status: "processed" | "ignored" | "held"; reason?: string /** already settled as processed in its write batch */; settled?: boolean };
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -74,7 +83,8 @@ export async function ingestEcho(ctx: InboxCtx, item: unknown, at: number, mayHo
   }
   if (mayHold && mine.some((m) => m.status === "pending")) return { status: "held", reason: "waiting for our send to be acknowledged" };
   // A campaign send to them may be this one, its message not recorded yet: the alarm looks again.
-  if (mayHold && (await campaignSendInFlight(ctx.db, ctx.instance.id, contact.id))) return { status: "held", reason: "waiting for a campaign send to be recorded" };
+  if (mayHold && (await campaignSendInFlight(ctx.db, ctx.instance.id, contact.id)))
+    return { status: "held", reason: "waiting for a campaign send to be recorded" };
   return storeNew(ctx, p, item as Obj, contact, at, "user");
 }
 
@@ -96,13 +106,25 @@ function sameContent(m: Outgoing, c: Content): boolean {
   return true;
 }
 
-async function storeNew(ctx: InboxCtx, p: Parsed, data: Obj, contact: { id: string; name: string | null }, at: number, sender: MessageRow["sender"]): Promise<Outcome> {
+async function storeNew(
+  ctx: InboxCtx,
+  p: Parsed,
+  data: Obj,
+  contact: { id: string; name: string | null },
+  at: number,
+  sender: MessageRow["sender"],
+): Promise<Outcome> {
   const prepared = prepareNew(ctx, p, data, contact, at, sender);
   const [first, ...rest] = prepared.stmts;
   return prepared.finish(await ctx.db.batch([first, ...rest]));
 }
 
-export type PreparedUpsert = { stmts: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]; contactId: string; inbound: boolean; finish: (results: unknown[]) => Promise<Outcome> };
+export type PreparedUpsert = {
+  stmts: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]];
+  contactId: string;
+  inbound: boolean;
+  finish: (results: unknown[]) => Promise<Outcome>;
+};
 
 /**
  * Prepares a parsed messages.upsert for a shared write batch (the Durable Object groups a burst
@@ -119,7 +141,15 @@ export async function prepareUpsert(ctx: InboxCtx, item: unknown, at: number, gr
 
 type Row = { id: string; conversationId?: string };
 
-function prepareNew(ctx: InboxCtx, p: Parsed, data: Obj, contact: { id: string; name: string | null }, at: number, sender: MessageRow["sender"], grouped = false): PreparedUpsert {
+function prepareNew(
+  ctx: InboxCtx,
+  p: Parsed,
+  data: Obj,
+  contact: { id: string; name: string | null },
+  at: number,
+  sender: MessageRow["sender"],
+  grouped = false,
+): PreparedUpsert {
   const db = ctx.db;
   const id = newId("message");
   const ts = timestampMs(data.messageTimestamp, at);
@@ -132,7 +162,13 @@ function prepareNew(ctx: InboxCtx, p: Parsed, data: Obj, contact: { id: string; 
   const active = activeConversationIdSql(ctx.instance.id, contact.id);
   const lookForHeld = ctx.mayBeHeld?.(p.key.id) ?? true;
   const stmts: PreparedUpsert["stmts"] = [
-    insertConversationStmt(db, { id: newId("conversation"), instanceId: ctx.instance.id, instanceName: ctx.instance.name, contactId: contact.id, contactName: contact.name }),
+    insertConversationStmt(db, {
+      id: newId("conversation"),
+      instanceId: ctx.instance.id,
+      instanceName: ctx.instance.name,
+      contactId: contact.id,
+      contactName: contact.name,
+    }),
     insertMessageStmt(db, {
       id,
       conversationId: active,
@@ -152,7 +188,9 @@ function prepareNew(ctx: InboxCtx, p: Parsed, data: Obj, contact: { id: string; 
     // The conversation moves to the message's stored time: a whole second made into the next
     // free millisecond sorts after our send from earlier in that second, so it is the preview.
     touchConversationStmt(db, active, { preview: previewOf(c), at: messageTimestampSql(id), inbound, onlyIfMessage: id }),
-    ...(lookForHeld ? [heldEventsQuery(db, ctx.instance.id, p.key.id, "messages.update"), heldEventsQuery(db, ctx.instance.id, p.key.id, "messages.delete")] : []),
+    ...(lookForHeld
+      ? [heldEventsQuery(db, ctx.instance.id, p.key.id, "messages.update"), heldEventsQuery(db, ctx.instance.id, p.key.id, "messages.delete")]
+      : []),
     ...(grouped ? [] : [settleWebhookEventsStmt(db, [ctx.eventId], "processed")]),
   ];
   const finish = async (results: unknown[]): Promise<Outcome> => {

@@ -3,14 +3,14 @@
 // delivery settled in webhook_events as processed / ignored (with why) / failed, or left
 // `received` while it waits for its message.
 import type { BatchItem } from "drizzle-orm/batch";
-import { getDb } from "../platform/db/client";
-import { settleWebhookEventsStmt, settledWebhookEvents } from "../instances/webhook-events.queries";
-import { heldExternalIds } from "./message-events.queries";
 import { answerableContactsQuery } from "../campaigns/followup.queries";
-import { recentActiveContacts } from "./conversations.queries";
+import { settledWebhookEvents, settleWebhookEventsStmt } from "../instances/webhook-events.queries";
+import { getDb } from "../platform/db/client";
 import { dbErrorMessage } from "../platform/db/errors";
 import { type CachedContact, Changes, type InboxCtx } from "./context";
-import { type Outcome, type PreparedUpsert, ingestEcho, ingestUpsert, prepareUpsert } from "./ingest";
+import { recentActiveContacts } from "./conversations.queries";
+import { ingestEcho, ingestUpsert, type Outcome, type PreparedUpsert, prepareUpsert } from "./ingest";
+import { heldExternalIds } from "./message-events.queries";
 import { ingestDelete, ingestUpdate, outboundSent } from "./receipts";
 
 export const MESSAGE_EVENTS = new Set(["messages.upsert", "messages.update", "messages.delete", "send.message"]);
@@ -59,7 +59,15 @@ export class InstanceInbox {
     const db = getDb(this.env.DB);
     const held = (this.held ??= await heldExternalIds(db, inst.id));
     await (this.warmed ??= this.warm(db, inst.id));
-    return { env: this.env, db, instance: { id: inst.id, name: inst.name }, eventId, contacts: this.contacts, changes: new Changes(), mayBeHeld: (keyId) => held.has(keyId) };
+    return {
+      env: this.env,
+      db,
+      instance: { id: inst.id, name: inst.name },
+      eventId,
+      contacts: this.contacts,
+      changes: new Changes(),
+      mayBeHeld: (keyId) => held.has(keyId),
+    };
   }
 
   /**
@@ -231,7 +239,14 @@ export class InstanceInbox {
     if (outcomes.length === 1) return outcomes[0]!;
     if (outcomes.some((o) => o.status === "held")) return { status: "held", reason: "part of the batch waits for its message" };
     if (outcomes.some((o) => o.status === "processed")) return { status: "processed" };
-    return { status: "ignored", reason: outcomes.map((o) => o.reason).filter(Boolean).join("; ").slice(0, 500) };
+    return {
+      status: "ignored",
+      reason: outcomes
+        .map((o) => o.reason)
+        .filter(Boolean)
+        .join("; ")
+        .slice(0, 500),
+    };
   }
 
   /** Our send was accepted by Evolution with this key.id. */

@@ -3,10 +3,10 @@
 // file over the size limit or a download that keeps failing leaves a clear error on the message.
 import { z } from "zod";
 import { getDb } from "../platform/db/client";
-import { loadForMedia, updateMessage } from "./messages.queries";
 import { evolutionClientFromEnv } from "../platform/evolution/client";
-import { MAX_MEDIA_BYTES, base64Bytes, base64Size, mediaKeyFor, putMedia, tooLarge } from "./media-store";
 import { publish } from "../platform/realtime/publish";
+import { base64Bytes, base64Size, MAX_MEDIA_BYTES, mediaKeyFor, putMedia, tooLarge } from "./media-store";
+import { loadForMedia, updateMessage } from "./messages.queries";
 
 export const MEDIA_ATTEMPTS = 5;
 const body = z.object({ messageId: z.string().min(1).max(64) });

@@ -15,7 +15,14 @@ export function heldEventsQuery(db: Db, instanceId: string, externalId: string, 
   return db
     .select({ id: webhookEvents.id, event: webhookEvents.event, payload: webhookEvents.payload, receivedAt: webhookEvents.receivedAt })
     .from(webhookEvents)
-    .where(and(eq(webhookEvents.instanceId, instanceId), gte(webhookEvents.dedupeKey, prefix), lt(webhookEvents.dedupeKey, end), eq(webhookEvents.status, "received")));
+    .where(
+      and(
+        eq(webhookEvents.instanceId, instanceId),
+        gte(webhookEvents.dedupeKey, prefix),
+        lt(webhookEvents.dedupeKey, end),
+        eq(webhookEvents.status, "received"),
+      ),
+    );
 }
 
 /** Every held event for one external id, in one batch (one round trip). */
@@ -34,7 +41,14 @@ export async function heldExternalIds(db: Db, instanceId: string): Promise<Set<s
     db
       .select({ key: webhookEvents.dedupeKey })
       .from(webhookEvents)
-      .where(and(eq(webhookEvents.instanceId, instanceId), gte(webhookEvents.dedupeKey, `${event}:`), lt(webhookEvents.dedupeKey, `${event};`), inArray(webhookEvents.status, ["received", "failed"]))),
+      .where(
+        and(
+          eq(webhookEvents.instanceId, instanceId),
+          gte(webhookEvents.dedupeKey, `${event}:`),
+          lt(webhookEvents.dedupeKey, `${event};`),
+          inArray(webhookEvents.status, ["received", "failed"]),
+        ),
+      ),
   );
   const [updates, deletes] = await db.batch([ranges[0]!, ranges[1]!]);
   // `<event>:<key.id>:<status>`: key ids never hold ':'.

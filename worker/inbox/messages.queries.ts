@@ -1,10 +1,10 @@
 // Message rows. (instance_id, external_id) is unique: Evolution's key.id is the dedupe key, and
 // status only ever moves forward (pending|failed → sent → delivered → read).
-import { type SQL, and, asc, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteInsertValue } from "drizzle-orm/sqlite-core";
-import type { Cursor } from "../platform/lib/pagination";
 import type { Db } from "../platform/db/client";
 import { contacts, conversations, instances, messages } from "../platform/db/schema";
+import type { Cursor } from "../platform/lib/pagination";
 
 export type MessageRow = typeof messages.$inferSelect;
 export type NewMessage = typeof messages.$inferInsert;
@@ -34,7 +34,9 @@ export async function listMessages(db: Db, conversationId: string, before: Curso
   return db
     .select()
     .from(messages)
-    .where(and(eq(messages.conversationId, conversationId), before ? sql`(${messages.timestamp}, ${messages.id}) < (${Number(before.v)}, ${before.id})` : undefined))
+    .where(
+      and(eq(messages.conversationId, conversationId), before ? sql`(${messages.timestamp}, ${messages.id}) < (${Number(before.v)}, ${before.id})` : undefined),
+    )
     .orderBy(desc(messages.timestamp), desc(messages.id))
     .limit(limit);
 }
@@ -79,7 +81,15 @@ const MAYBE_DELIVERED_MS = 60 * 60 * 1000;
  */
 export async function unmatchedOutbound(db: Db, instanceId: string, contactId: string) {
   return db
-    .select({ id: messages.id, type: messages.type, content: messages.content, caption: messages.caption, mimeType: messages.mimeType, fileName: messages.fileName, status: messages.status })
+    .select({
+      id: messages.id,
+      type: messages.type,
+      content: messages.content,
+      caption: messages.caption,
+      mimeType: messages.mimeType,
+      fileName: messages.fileName,
+      status: messages.status,
+    })
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
     .where(
@@ -90,7 +100,11 @@ export async function unmatchedOutbound(db: Db, instanceId: string, contactId: s
         isNull(messages.externalId),
         or(
           eq(messages.status, "pending"),
-          and(eq(messages.status, "failed"), sql`instr(${messages.error}, ${MAYBE_DELIVERED}) > 0`, sql`${messages.updatedAt} > ${NOW} - ${MAYBE_DELIVERED_MS}`),
+          and(
+            eq(messages.status, "failed"),
+            sql`instr(${messages.error}, ${MAYBE_DELIVERED}) > 0`,
+            sql`${messages.updatedAt} > ${NOW} - ${MAYBE_DELIVERED_MS}`,
+          ),
         ),
         inArray(messages.sender, OUR_SENDERS),
       ),
@@ -118,7 +132,13 @@ export function clearExternalIdStmt(db: Db, id: string) {
  */
 export async function holderOfExternalId(db: Db, instanceId: string, externalId: string) {
   return db
-    .select({ id: messages.id, conversationId: messages.conversationId, status: messages.status, deletedAt: messages.deletedAt, fromWebhook: sql<number>`${messages.raw} IS NOT NULL` })
+    .select({
+      id: messages.id,
+      conversationId: messages.conversationId,
+      status: messages.status,
+      deletedAt: messages.deletedAt,
+      fromWebhook: sql<number>`${messages.raw} IS NOT NULL`,
+    })
     .from(messages)
     .where(and(eq(messages.instanceId, instanceId), eq(messages.externalId, externalId)))
     .get();
@@ -150,7 +170,11 @@ export async function loadForMedia(db: Db, id: string) {
 }
 
 export async function updateMessage(db: Db, id: string, patch: Partial<Pick<MessageRow, "mediaKey" | "mimeType" | "fileName" | "error" | "status">>) {
-  const [row] = await db.update(messages).set({ ...patch, updatedAt: NOW }).where(eq(messages.id, id)).returning();
+  const [row] = await db
+    .update(messages)
+    .set({ ...patch, updatedAt: NOW })
+    .where(eq(messages.id, id))
+    .returning();
   return row;
 }
 

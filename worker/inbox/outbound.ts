@@ -1,17 +1,18 @@
 // Outbound inbox messages: stored pending (bytes to R2), answered at once, sent by the
 // SEND_QUEUE consumer (worker/inbox/send.queue.ts).
-import { getDb } from "../platform/db/client";
-import { type ConversationRow, findOrCreateActive, touchConversationStmt } from "./conversations.queries";
-import { type MessageRow, getMessage, insertMessageStmt, requeueFailed } from "./messages.queries";
-import { ApiError } from "../errors";
-import { newId } from "../platform/lib/ids";
+
 import { onHumanMessage } from "../agents/hooks";
-import { validationError } from "../platform/http/validate";
-import type { SendMessageInput } from "./conversations.schemas";
+import { ApiError } from "../errors";
+import { getDb } from "../platform/db/client";
 import { stripDataUrl } from "../platform/evolution/client";
-import { MAX_MEDIA_BYTES, base64Bytes, mediaKeyFor, putMedia, tooLarge } from "./media-store";
-import { previewOf } from "./message-content";
+import { validationError } from "../platform/http/validate";
+import { newId } from "../platform/lib/ids";
 import { publish, publishMessage } from "../platform/realtime/publish";
+import { type ConversationRow, findOrCreateActive, touchConversationStmt } from "./conversations.queries";
+import type { SendMessageInput } from "./conversations.schemas";
+import { base64Bytes, MAX_MEDIA_BYTES, mediaKeyFor, putMedia, tooLarge } from "./media-store";
+import { previewOf } from "./message-content";
+import { getMessage, insertMessageStmt, type MessageRow, requeueFailed } from "./messages.queries";
 
 const DEFAULT_MIME: Record<string, string> = {
   image: "image/jpeg",

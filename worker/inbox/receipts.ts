@@ -2,12 +2,14 @@
 // An event for a message we do not have yet is held (left `received` in webhook_events) and
 // applied when the message lands, whichever order Evolution delivered them in.
 import type { BatchItem } from "drizzle-orm/batch";
-import { previewDeletedStmt } from "./conversations.queries";
-import { settleWebhookEventsStmt } from "../instances/webhook-events.queries";
-import { heldEvents } from "./message-events.queries";
 import { onCampaignReceipt } from "../campaigns/followup";
+import { settleWebhookEventsStmt } from "../instances/webhook-events.queries";
+import type { InboxCtx } from "./context";
+import { previewDeletedStmt } from "./conversations.queries";
+import type { Outcome } from "./ingest";
+import { ignoredJidReason } from "./jid";
+import { heldEvents } from "./message-events.queries";
 import {
-  type MessageStatus,
   advanceStatusStmt,
   attachExternalIdStmt,
   byExternalQuery,
@@ -15,11 +17,9 @@ import {
   deleteMessageStmt,
   getMessage,
   holderOfExternalId,
+  type MessageStatus,
   markDeletedStmt,
 } from "./messages.queries";
-import type { InboxCtx } from "./context";
-import type { Outcome } from "./ingest";
-import { ignoredJidReason } from "./jid";
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -120,9 +120,21 @@ export async function applyHeld(ctx: InboxCtx, keyId: string, found?: { updates:
     campaignReceipt(ctx, keyId, status);
   }
   // A held delete happened when it reached us, before its message did.
-  if (deletes.length) stmts.push(markDeletedStmt(db, ctx.instance.id, keyId, Math.min(...deletes.map((r) => r.receivedAt ?? Date.now()))), previewDeletedStmt(db, ctx.instance.id, keyId));
+  if (deletes.length)
+    stmts.push(
+      markDeletedStmt(db, ctx.instance.id, keyId, Math.min(...deletes.map((r) => r.receivedAt ?? Date.now()))),
+      previewDeletedStmt(db, ctx.instance.id, keyId),
+    );
   if (processed.length) stmts.push(settleWebhookEventsStmt(db, processed, "processed"));
-  if (echoes.length) stmts.push(settleWebhookEventsStmt(db, echoes.map((r) => r.id), "ignored", "echo of our own send"));
+  if (echoes.length)
+    stmts.push(
+      settleWebhookEventsStmt(
+        db,
+        echoes.map((r) => r.id),
+        "ignored",
+        "echo of our own send",
+      ),
+    );
   await runBatch(ctx, stmts);
 }
 

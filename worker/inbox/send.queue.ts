@@ -4,10 +4,10 @@
 // with exponential backoff (the queue's own redelivery), then `failed` with the reason.
 import { z } from "zod";
 import { getDb } from "../platform/db/client";
-import { MAYBE_DELIVERED, attachExternalIdStmt, failPending, loadForSend } from "./messages.queries";
 import { EvolutionError, evolutionClientFromEnv } from "../platform/evolution/client";
-import { readMediaBase64 } from "./media-store";
 import { publishMessage } from "../platform/realtime/publish";
+import { readMediaBase64 } from "./media-store";
+import { attachExternalIdStmt, failPending, loadForSend, MAYBE_DELIVERED } from "./messages.queries";
 
 export const SEND_ATTEMPTS = 3;
 const body = z.object({ messageId: z.string().min(1).max(64) });

@@ -1,18 +1,18 @@
 import { Hono } from "hono";
+import { normalisePhone } from "../contacts/phone";
 import type { AppEnv } from "../env";
 import { ApiError, conflict, notFound } from "../errors";
 import { getDb } from "../platform/db/client";
 import { isUniqueViolation } from "../platform/db/errors";
-import { deleteInstance, getInstance, getInstanceByName, insertInstance, listInstances, updateInstance } from "./instances.queries";
-import { newId, randomToken } from "../platform/lib/ids";
-import { validate } from "../platform/http/validate";
 import { type EvolutionClient, EvolutionError, evolutionClientFromEnv } from "../platform/evolution/client";
-import { forgetInstanceAuth } from "./webhook-auth";
-import { normalisePhone } from "../contacts/phone";
+import { validate } from "../platform/http/validate";
+import { newId, randomToken } from "../platform/lib/ids";
 import { publish } from "../platform/realtime/publish";
-import { WEBHOOK_SECRET_HEADER } from "./webhook.routes";
+import { deleteInstance, getInstance, getInstanceByName, insertInstance, listInstances, updateInstance } from "./instances.queries";
 import { createInstanceBody, idParam, webhookBody } from "./instances.schemas";
 import { toInstanceView } from "./instances.view";
+import { WEBHOOK_SECRET_HEADER } from "./webhook.routes";
+import { forgetInstanceAuth } from "./webhook-auth";
 
 const client = (env: Env): EvolutionClient => evolutionClientFromEnv(env);
 
@@ -49,7 +49,10 @@ export const instancesRoutes = new Hono<AppEnv>()
   .post("/", validate("json", createInstanceBody), async (c) => {
     const body = c.req.valid("json");
     const phone = normalisePhone(body.number, c.env.DEFAULT_COUNTRY);
-    if (!phone) throw new ApiError(400, "validation_failed", "Invalid input: number: not a valid phone number", [{ path: "number", message: "Not a valid phone number" }]);
+    if (!phone)
+      throw new ApiError(400, "validation_failed", "Invalid input: number: not a valid phone number", [
+        { path: "number", message: "Not a valid phone number" },
+      ]);
     const db = getDb(c.env.DB);
     if (await getInstanceByName(db, body.name)) throw conflict(`An instance named "${body.name}" already exists`);
 
@@ -134,7 +137,14 @@ export const instancesRoutes = new Hono<AppEnv>()
       if (!(err instanceof EvolutionError && err.status === 400)) upstream(err, "log out");
     }
     const at = Date.now();
-    const updated = await updateInstance(getDb(c.env.DB), row.id, { status: "closed", statusAt: at, disconnectedAt: at, disconnectReason: "Logged out from Parley", qrCodeBase64: null, pairingCode: null });
+    const updated = await updateInstance(getDb(c.env.DB), row.id, {
+      status: "closed",
+      statusAt: at,
+      disconnectedAt: at,
+      disconnectReason: "Logged out from Parley",
+      qrCodeBase64: null,
+      pairingCode: null,
+    });
     c.executionCtx.waitUntil(refresh(c.env, row.id));
     return c.json(toInstanceView(updated!));
   })
@@ -157,8 +167,7 @@ export const instancesRoutes = new Hono<AppEnv>()
 
   // The instance's own live channel: a snapshot, then every status/QR change.
   .get("/:id/ws", validate("param", idParam), async (c) => {
-    if (c.req.header("upgrade")?.toLowerCase() !== "websocket")
-      throw new ApiError(426, "upgrade_required", "Connect with a WebSocket upgrade");
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new ApiError(426, "upgrade_required", "Connect with a WebSocket upgrade");
     await load(c.env, c.req.valid("param").id);
     return c.env.WA_INSTANCE.getByName(c.req.valid("param").id).fetch(c.req.raw);
   });

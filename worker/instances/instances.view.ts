@@ -1,6 +1,6 @@
-import type { InstanceRow } from "./instances.queries";
 import { iso } from "../platform/lib/time";
 import type { InstanceView } from "../shared/instances";
+import type { InstanceRow } from "./instances.queries";
 
 export function toInstanceView(r: InstanceRow): InstanceView {
   return {

@@ -42,7 +42,10 @@ export class WebhookJournal {
     cursor.toArray(); // run it to the end: rowsWritten is final
     if (cursor.rowsWritten > 0) return { id, deliveries: 1, wasMirrored: false, receivedAt: now };
     const prev = this.sql
-      .exec<{ id: string; deliveries: number; mirrored: number; received_at: number }>("SELECT id, deliveries, mirrored, received_at FROM webhook_journal WHERE dedupe_key = ?", dedupeKey)
+      .exec<{ id: string; deliveries: number; mirrored: number; received_at: number }>(
+        "SELECT id, deliveries, mirrored, received_at FROM webhook_journal WHERE dedupe_key = ?",
+        dedupeKey,
+      )
       .one();
     this.sql.exec("UPDATE webhook_journal SET deliveries = deliveries + 1, mirrored = 0 WHERE dedupe_key = ?", dedupeKey);
     return { id: prev.id, deliveries: prev.deliveries + 1, wasMirrored: prev.mirrored === 1, receivedAt: prev.received_at };
@@ -61,8 +64,8 @@ export class WebhookJournal {
 
   /** D1 holds these now (under `id`: D1's, when it knew the key before this journal did). */
   markMirrored(rows: { dedupeKey: string; deliveries: number; id: string }[]): void {
+    // A repeat counted meanwhile keeps the row unmirrored for the next copy.
     for (const r of rows)
-      // A repeat counted meanwhile keeps the row unmirrored for the next copy.
       this.sql.exec("UPDATE webhook_journal SET mirrored = 1, id = ? WHERE dedupe_key = ? AND deliveries = ?", r.id, r.dedupeKey, r.deliveries);
   }
 

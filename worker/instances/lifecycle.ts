@@ -52,7 +52,14 @@ export function instanceChange(row: InstanceRow, event: string, data: unknown, a
       if (!qr) {
         // QR limit reached: Evolution logs the socket out; a new QR needs `connect`.
         if (stale) return null;
-        return { status: "closed", qrCodeBase64: null, pairingCode: null, statusAt: at, disconnectedAt: at, disconnectReason: str(d.message) ?? "QR code limit reached" };
+        return {
+          status: "closed",
+          qrCodeBase64: null,
+          pairingCode: null,
+          statusAt: at,
+          disconnectedAt: at,
+          disconnectReason: str(d.message) ?? "QR code limit reached",
+        };
       }
       if (stale || row.status === "open") return null;
       return {
@@ -80,7 +87,14 @@ export function instanceChange(row: InstanceRow, event: string, data: unknown, a
           profilePictureUrl: str(d.profilePictureUrl) ?? row.profilePictureUrl,
         };
       if (status === "closed")
-        return { status, statusAt: at, disconnectedAt: at, qrCodeBase64: null, pairingCode: null, disconnectReason: disconnectReason(reason, d.state === "refused" ? "Refused" : "Disconnected") };
+        return {
+          status,
+          statusAt: at,
+          disconnectedAt: at,
+          qrCodeBase64: null,
+          pairingCode: null,
+          disconnectReason: disconnectReason(reason, d.state === "refused" ? "Refused" : "Disconnected"),
+        };
       return { status, statusAt: at };
     }
     case "status.instance": {
@@ -93,7 +107,14 @@ export function instanceChange(row: InstanceRow, event: string, data: unknown, a
       return { status: "closed", statusAt: at, disconnectedAt: at, qrCodeBase64: null, pairingCode: null, disconnectReason: "Logged out" };
     case "remove.instance":
       if (stale) return null;
-      return { status: "closed", statusAt: at, disconnectedAt: at, qrCodeBase64: null, pairingCode: null, disconnectReason: "Removed from the Evolution server" };
+      return {
+        status: "closed",
+        statusAt: at,
+        disconnectedAt: at,
+        qrCodeBase64: null,
+        pairingCode: null,
+        disconnectReason: "Removed from the Evolution server",
+      };
     default:
       return null;
   }

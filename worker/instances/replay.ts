@@ -3,9 +3,9 @@
 // received. Applying is idempotent (the DO checks whether a repeat was already settled, and
 // messages dedupe on their key.id), so a replay can never apply anything twice.
 import { getDb } from "../platform/db/client";
-import { pendingWebhookEvents } from "./webhook-events.queries";
-import type { WebhookEventRow } from "./webhook-events.queries";
 import type { IngestResult } from "./wa-instance";
+import type { WebhookEventRow } from "./webhook-events.queries";
+import { pendingWebhookEvents } from "./webhook-events.queries";
 
 export type ReplayReport = {
   /** Deliveries handed back to their instance. */

@@ -1,16 +1,16 @@
 import { DurableObject } from "cloudflare:workers";
+import { InstanceInbox, MESSAGE_EVENTS, type MirrorPlan } from "../inbox/instance-inbox";
 import { getDb } from "../platform/db/client";
-import { type InstancePatch, type InstanceRow, getInstance, updateInstanceStmt } from "./instances.queries";
-import { mirrorWebhookEventsStmts, pendingWebhookEvents, settleWebhookEventsStmt, settledWebhookEvents } from "./webhook-events.queries";
-import { toInstanceView } from "./instances.view";
-import { INSTANCE_EVENTS, instanceChange } from "./lifecycle";
+import { RateWindow } from "../platform/lib/rate-window";
 import { publish } from "../platform/realtime/publish";
+import { closeQuietly, reciprocateClose, sendToAll } from "../platform/realtime/sockets";
 import type { InstanceView } from "../shared/instances";
 import { PING, PONG, type ServerEvent } from "../shared/ws-events";
-import { closeQuietly, reciprocateClose, sendToAll } from "../platform/realtime/sockets";
-import { InstanceInbox, MESSAGE_EVENTS, type MirrorPlan } from "../inbox/instance-inbox";
+import { getInstance, type InstancePatch, type InstanceRow, updateInstanceStmt } from "./instances.queries";
+import { toInstanceView } from "./instances.view";
 import { WebhookJournal } from "./journal";
-import { RateWindow } from "../platform/lib/rate-window";
+import { INSTANCE_EVENTS, instanceChange } from "./lifecycle";
+import { mirrorWebhookEventsStmts, pendingWebhookEvents, settledWebhookEvents, settleWebhookEventsStmt } from "./webhook-events.queries";
 
 /** One delivery to apply: taken by accept(), or replayed from webhook_events. */
 export type Delivery = {
@@ -240,7 +240,12 @@ export class WaInstance extends DurableObject<Env> {
       this.row = undefined; // reload before the next batch
       const message = err instanceof Error ? err.message : String(err);
       console.error(JSON.stringify({ at: "instance.ingest", events: ds.length, error: message }));
-      await settleWebhookEventsStmt(db, ds.map((d) => d.eventId), "failed", message.slice(0, 1000)).catch(() => undefined);
+      await settleWebhookEventsStmt(
+        db,
+        ds.map((d) => d.eventId),
+        "failed",
+        message.slice(0, 1000),
+      ).catch(() => undefined);
       await this.scheduleReplay();
       return ds.map(() => "failed");
     }
@@ -303,8 +308,7 @@ export class WaInstance extends DurableObject<Env> {
   }
 
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket")
-      return new Response("Expected a WebSocket upgrade", { status: 426 });
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("Expected a WebSocket upgrade", { status: 426 });
     const id = this.ctx.id.name;
     const row = id ? await getInstance(this.db, id) : undefined;
     if (!row) return Response.json({ error: { code: "not_found", message: "Instance not found" } }, { status: 404 });
@@ -344,7 +348,13 @@ export class WaInstance extends DurableObject<Env> {
     for (const r of pending.filter((p) => !this.inFlight.has(p.id))) {
       const env = JSON.parse(r.payload) as { data?: unknown; date_time?: string };
       const t = env.date_time ? Date.parse(env.date_time) : Number.NaN;
-      const result = await this.ingest({ eventId: r.id, event: r.event, data: env.data ?? null, at: Number.isFinite(t) ? t : r.receivedAt, receivedAt: r.receivedAt });
+      const result = await this.ingest({
+        eventId: r.id,
+        event: r.event,
+        data: env.data ?? null,
+        at: Number.isFinite(t) ? t : r.receivedAt,
+        receivedAt: r.receivedAt,
+      });
       if (result === "processed" || result === "ignored") settled++;
     }
     // A full page that moved means more may wait (a backlog left by an evicted object): soon again.

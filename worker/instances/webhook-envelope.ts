@@ -1,9 +1,9 @@
 // Parsing of Evolution webhook deliveries (EVOLUTION.md §3–§4): the envelope, the event name,
 // the dedupe key and the copy of the payload we keep (media bytes stripped).
 import { z } from "zod";
-import { base64url } from "../platform/lib/crypto";
-import { zodDetails } from "../platform/http/validate";
 import type { ErrorDetail } from "../errors";
+import { zodDetails } from "../platform/http/validate";
+import { base64url } from "../platform/lib/crypto";
 
 export const envelopeSchema = z.looseObject({
   event: z.string().min(1).max(80),
@@ -117,8 +117,7 @@ const BASE64_RUN = /^[A-Za-z0-9+/=\r\n]+$/;
 export function stripMedia(value: unknown, depth = 0): unknown {
   if (depth > 20) return "[…]";
   if (typeof value === "string") {
-    if (value.length > 512 && (value.startsWith("data:") || BASE64_RUN.test(value.slice(0, 512))))
-      return `[${value.length} chars of media stripped]`;
+    if (value.length > 512 && (value.startsWith("data:") || BASE64_RUN.test(value.slice(0, 512)))) return `[${value.length} chars of media stripped]`;
     return value;
   }
   if (Array.isArray(value)) return value.map((v) => stripMedia(v, depth + 1));

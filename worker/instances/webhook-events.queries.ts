@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import type { Cursor } from "../platform/lib/pagination";
 import type { Db } from "../platform/db/client";
 import { webhookEvents } from "../platform/db/schema";
+import type { Cursor } from "../platform/lib/pagination";
 
 export type WebhookEventRow = typeof webhookEvents.$inferSelect;
 export type WebhookEventStatus = WebhookEventRow["status"];
@@ -12,8 +12,7 @@ export type WebhookEventStatus = WebhookEventRow["status"];
  */
 export async function recordWebhookEvent(
   db: Db,
-  row: Pick<WebhookEventRow, "id" | "instanceId" | "instanceName" | "event" | "dedupeKey" | "payload"> &
-    Partial<Pick<WebhookEventRow, "status" | "error">>,
+  row: Pick<WebhookEventRow, "id" | "instanceId" | "instanceName" | "event" | "dedupeKey" | "payload"> & Partial<Pick<WebhookEventRow, "status" | "error">>,
 ): Promise<WebhookEventRow> {
   const [saved] = await db
     .insert(webhookEvents)
@@ -85,10 +84,7 @@ export async function pendingWebhookEvents(db: Db, instanceId: string | undefine
 }
 
 /** Deliveries in these statuses, newest first, keyset-paginated on (received_at, id); limit+1 rows. */
-export async function listWebhookEvents(
-  db: Db,
-  f: { statuses: WebhookEventStatus[]; instanceId?: string; cursor?: Cursor; limit: number },
-) {
+export async function listWebhookEvents(db: Db, f: { statuses: WebhookEventStatus[]; instanceId?: string; cursor?: Cursor; limit: number }) {
   return db
     .select()
     .from(webhookEvents)
@@ -102,4 +98,3 @@ export async function listWebhookEvents(
     .orderBy(desc(webhookEvents.receivedAt), desc(webhookEvents.id))
     .limit(f.limit + 1);
 }
-

@@ -4,13 +4,13 @@
 // Payloads are returned as stored (media bytes stripped, credentials masked at record time).
 import { Hono } from "hono";
 import { z } from "zod";
-import { getDb } from "../platform/db/client";
-import { type WebhookEventRow, listWebhookEvents } from "./webhook-events.queries";
 import type { AppEnv } from "../env";
+import { getDb } from "../platform/db/client";
+import { validate } from "../platform/http/validate";
 import { decodeCursor, pageOf, pageQuery } from "../platform/lib/pagination";
 import { iso } from "../platform/lib/time";
-import { validate } from "../platform/http/validate";
 import { replayWebhookEvents } from "./replay";
+import { listWebhookEvents, type WebhookEventRow } from "./webhook-events.queries";
 
 const LISTED = ["failed", "received", "rejected"] as const;
 

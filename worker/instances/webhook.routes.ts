@@ -6,12 +6,12 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { ApiError, errorBody } from "../errors";
 import { getDb } from "../platform/db/client";
-import { recordWebhookEvent } from "./webhook-events.queries";
-import { newId } from "../platform/lib/ids";
 import { timingSafeEqualStr } from "../platform/lib/crypto";
+import { newId } from "../platform/lib/ids";
 import { redact } from "../platform/lib/redact";
 import { instanceAuth } from "./webhook-auth";
 import { dedupeKeyFor, parseDelivery, sha256Short, stripMedia } from "./webhook-envelope";
+import { recordWebhookEvent } from "./webhook-events.queries";
 
 export const WEBHOOK_SECRET_HEADER = "x-parley-secret";
 const MAX_STORED_PAYLOAD = 256 * 1024;
@@ -83,6 +83,4 @@ async function handle(c: import("hono").Context<AppEnv>) {
   return c.json({ ok: true, id: accepted.id, duplicate: accepted.duplicate });
 }
 
-export const webhookRoutes = new Hono<AppEnv>()
-  .post("/:instance_id", handle)
-  .post("/:instance_id/:suffix{[a-z.-]+}", handle);
+export const webhookRoutes = new Hono<AppEnv>().post("/:instance_id", handle).post("/:instance_id/:suffix{[a-z.-]+}", handle);

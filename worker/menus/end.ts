@@ -1,11 +1,11 @@
 // What a menu's end step does (PRODUCT.md §5.7): tag the contact, add to its llm_context, and
 // decide who continues the conversation — an agent, a human, or whoever would anyway.
 import { eq } from "drizzle-orm";
+import { appendLlmContext, tagContact } from "../contacts/context";
 import { getDb } from "../platform/db/client";
 import { conversations } from "../platform/db/schema";
-import type { EndAction } from "../shared/menu-schema";
-import { appendLlmContext, tagContact } from "../contacts/context";
 import { publish } from "../platform/realtime/publish";
+import type { EndAction } from "../shared/menu-schema";
 
 export async function applyMenuEnd(env: Env, conversationId: string, contactId: string, end: EndAction): Promise<void> {
   const db = getDb(env.DB);

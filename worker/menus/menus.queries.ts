@@ -10,13 +10,11 @@ const nowMs = sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`;
 
 export const listMenus = (db: Db) => db.select().from(menuTemplates).orderBy(menuTemplates.name);
 
-export const listActiveMenus = (db: Db) =>
-  db.select().from(menuTemplates).where(eq(menuTemplates.isActive, true)).orderBy(menuTemplates.createdAt);
+export const listActiveMenus = (db: Db) => db.select().from(menuTemplates).where(eq(menuTemplates.isActive, true)).orderBy(menuTemplates.createdAt);
 
 export const getMenu = (db: Db, id: string) => db.select().from(menuTemplates).where(eq(menuTemplates.id, id)).get();
 
-export const getMenuByName = (db: Db, name: string) =>
-  db.select().from(menuTemplates).where(eq(menuTemplates.name, name)).get();
+export const getMenuByName = (db: Db, name: string) => db.select().from(menuTemplates).where(eq(menuTemplates.name, name)).get();
 
 export async function insertMenu(db: Db, row: MenuInsert): Promise<MenuRow> {
   const [created] = await db.insert(menuTemplates).values(row).returning();
@@ -24,7 +22,11 @@ export async function insertMenu(db: Db, row: MenuInsert): Promise<MenuRow> {
 }
 
 export async function updateMenu(db: Db, id: string, patch: Partial<MenuInsert>): Promise<MenuRow | undefined> {
-  const [row] = await db.update(menuTemplates).set({ ...patch, updatedAt: nowMs }).where(eq(menuTemplates.id, id)).returning();
+  const [row] = await db
+    .update(menuTemplates)
+    .set({ ...patch, updatedAt: nowMs })
+    .where(eq(menuTemplates.id, id))
+    .returning();
   return row;
 }
 

@@ -3,15 +3,15 @@ import type { AppEnv } from "../env";
 import { conflict, notFound } from "../errors";
 import { getDb } from "../platform/db/client";
 import { isUniqueViolation } from "../platform/db/errors";
-import { type MenuRow, deleteMenu, getMenu, insertMenu, listMenus, renameFlows, updateMenu } from "./menus.queries";
+import { validate } from "../platform/http/validate";
 import { newId } from "../platform/lib/ids";
 import { iso } from "../platform/lib/time";
 import { CACHE_KEYS, invalidate } from "../platform/lib/ttl-cache";
-import { validate } from "../platform/http/validate";
+import { publish } from "../platform/realtime/publish";
 import { renderStep } from "../shared/menu-engine";
 import type { MenuStructure } from "../shared/menu-schema";
-import { publish } from "../platform/realtime/publish";
-import { createMenuBody, patchMenuBody, menuIdParam } from "./menus.schemas";
+import { deleteMenu, getMenu, insertMenu, listMenus, type MenuRow, renameFlows, updateMenu } from "./menus.queries";
+import { createMenuBody, menuIdParam, patchMenuBody } from "./menus.schemas";
 
 function toView(r: MenuRow) {
   const menu = r.menuStructure as MenuStructure;

@@ -1,15 +1,16 @@
 // Runs keyword-triggered menus on inbound text (PRODUCT.md §5.7). Called for every inbound
 // text message; "handled" means the menu answered and nobody else (e.g. the AI agent) should.
-import { getDb } from "../platform/db/client";
+
 import { getConversation } from "../inbox/conversations.queries";
-import { CACHE_KEYS, HOT_TTL_MS, cached } from "../platform/lib/ttl-cache";
-import { type MenuRow, clearFlowState, getFlowState, getMenuByName, listActiveMenus, saveFlowState } from "./menus.queries";
+import { queueOutbound } from "../inbox/outbound";
+import { getDb } from "../platform/db/client";
 import { newId } from "../platform/lib/ids";
+import { CACHE_KEYS, cached, HOT_TTL_MS } from "../platform/lib/ttl-cache";
+import { publish } from "../platform/realtime/publish";
 import { advance, findTrigger, renderStep } from "../shared/menu-engine";
 import type { EndAction, MenuStructure } from "../shared/menu-schema";
 import { applyMenuEnd } from "./end";
-import { queueOutbound } from "../inbox/outbound";
-import { publish } from "../platform/realtime/publish";
+import { clearFlowState, getFlowState, getMenuByName, listActiveMenus, type MenuRow, saveFlowState } from "./menus.queries";
 
 export type MenuInbound = { instanceId: string; contactId: string; conversationId: string; text: string };
 export type MenuOutcome = "handled" | "none";
@@ -33,7 +34,10 @@ export async function runMenus(env: Env, msg: MenuInbound, now = Date.now()): Pr
   const state = await getFlowState(db, msg.instanceId, msg.contactId);
 
   // A trigger keyword starts the flow — and restarts it mid-flow.
-  const trigger = findTrigger(text, templates.map((t) => ({ ...t, menu: menuOf(t), triggerKeywords: t.triggerKeywords })));
+  const trigger = findTrigger(
+    text,
+    templates.map((t) => ({ ...t, menu: menuOf(t), triggerKeywords: t.triggerKeywords })),
+  );
   if (trigger) {
     const menu = trigger.menu;
     await saveFlowState(db, {

@@ -20,7 +20,10 @@ const endAction = z.strictObject({
   llm_context: z.record(z.string(), z.unknown()).optional(),
   handoff: z.enum(["agent", "human", "none"]).default("none"),
   /** With handoff "agent": this agent; without it the usual agent routing decides. */
-  agent_id: z.string().regex(/^agt_[0-9A-Za-z]{20}$/).optional(),
+  agent_id: z
+    .string()
+    .regex(/^agt_[0-9A-Za-z]{20}$/)
+    .optional(),
 });
 
 const step = z
@@ -36,7 +39,12 @@ export const menuStructure = z
   .strictObject({
     start: stepId,
     /** Minutes of silence after which the flow resets. */
-    ttl_minutes: z.number().int().min(1).max(7 * 24 * 60).default(30),
+    ttl_minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60)
+      .default(30),
     steps: z.record(stepId, step).refine((s) => Object.keys(s).length > 0 && Object.keys(s).length <= 100, "Between 1 and 100 steps"),
   })
   .superRefine((m, ctx) => {
@@ -61,7 +69,4 @@ export type MenuStructure = z.infer<typeof menuStructure>;
 export type MenuStep = MenuStructure["steps"][string];
 export type EndAction = NonNullable<MenuStep["end"]>;
 
-export const triggerKeywords = z
-  .array(z.string().trim().min(1).max(60))
-  .min(1, "At least one trigger keyword")
-  .max(20);
+export const triggerKeywords = z.array(z.string().trim().min(1).max(60)).min(1, "At least one trigger keyword").max(20);

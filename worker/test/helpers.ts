@@ -8,9 +8,7 @@ export function api(path: string, init: RequestInit & { json?: unknown; auth?: b
   const headers = new Headers(rest.headers);
   if (auth) headers.set("authorization", `Bearer ${ADMIN}`);
   if (json !== undefined) headers.set("content-type", "application/json");
-  return exports.default.fetch(
-    new Request(`${BASE}${path}`, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body }),
-  );
+  return exports.default.fetch(new Request(`${BASE}${path}`, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body }));
 }
 
 export async function jsonOf<T = Record<string, unknown>>(res: Response): Promise<T> {
@@ -44,9 +42,7 @@ export async function seedInstance(overrides: Record<string, unknown> = {}) {
   const id = newId("instance");
   const secret = randomToken(32);
   const name = `test-${uid()}`;
-  await env.DB.prepare(
-    "INSERT INTO instances (id, name, number, webhook_secret, evolution_token, status) VALUES (?, ?, ?, ?, ?, ?)",
-  )
+  await env.DB.prepare("INSERT INTO instances (id, name, number, webhook_secret, evolution_token, status) VALUES (?, ?, ?, ?, ?, ?)")
     .bind(id, name, "+5511999990000", secret, "INSTANCE-TOKEN", (overrides.status as string) ?? "pending")
     .run();
   return { id, name, secret };

@@ -48,7 +48,7 @@ export async function request<T>(path: string, opts: Options = {}): Promise<T> {
   }
   if (res.status === 401 && path !== "/api/session") signedIn.value = false;
   const text = await res.text();
-  let data: unknown = undefined;
+  let data: unknown;
   if (text) {
     try {
       data = JSON.parse(text);
@@ -69,8 +69,7 @@ export const api = {
   put: <T>(path: string, json: unknown) => request<T>(path, { method: "PUT", json }),
   patch: <T>(path: string, json: unknown) => request<T>(path, { method: "PATCH", json }),
   del: <T>(path: string) => request<T>(path, { method: "DELETE" }),
-  upload: <T>(path: string, body: BodyInit, contentType: string) =>
-    request<T>(path, { method: "POST", body, headers: { "content-type": contentType } }),
+  upload: <T>(path: string, body: BodyInit, contentType: string) => request<T>(path, { method: "POST", body, headers: { "content-type": contentType } }),
 };
 
 /** Builds a query string, skipping empty values. */

@@ -25,14 +25,7 @@ export function SignIn() {
         <p class="muted">Sign in with this deployment's admin token.</p>
         <label>
           Admin token
-          <input
-            name="token"
-            type="password"
-            autocomplete="current-password"
-            value={token}
-            onInput={(e) => setToken(e.currentTarget.value)}
-            required
-          />
+          <input name="token" type="password" autocomplete="current-password" value={token} onInput={(e) => setToken(e.currentTarget.value)} required />
         </label>
         {error && (
           <p class="error" role="alert">

@@ -2,15 +2,7 @@
 // SQL in migrations/ from this file; a test checks the migrated database against it.
 // Timestamps are epoch milliseconds (UTC); JSON columns hold text parsed by drizzle.
 import { sql } from "drizzle-orm";
-import {
-  type AnySQLiteColumn,
-  index,
-  integer,
-  primaryKey,
-  sqliteTable,
-  text,
-  uniqueIndex,
-} from "drizzle-orm/sqlite-core";
+import { type AnySQLiteColumn, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const now = sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`;
 const createdAt = () => integer("created_at").notNull().default(now);
@@ -24,7 +16,9 @@ export const instances = sqliteTable("instances", {
   id: text("id").primaryKey(),
   name: text("name").notNull().unique(),
   number: text("number").notNull(),
-  status: text("status", { enum: ["pending", "open", "closed"] }).notNull().default("pending"),
+  status: text("status", { enum: ["pending", "open", "closed"] })
+    .notNull()
+    .default("pending"),
   qrCodeBase64: text("qr_code_base64"),
   pairingCode: text("pairing_code"),
   qrCount: integer("qr_count").notNull().default(0),
@@ -98,7 +92,9 @@ export const conversations = sqliteTable(
     lastMessageContent: text("last_message_content"),
     lastMessageAt: integer("last_message_at"),
     unreadCount: integer("unread_count").notNull().default(0),
-    status: text("status", { enum: ["active", "archived"] }).notNull().default("active"),
+    status: text("status", { enum: ["active", "archived"] })
+      .notNull()
+      .default("active"),
     agentId: text("agent_id").references(() => agents.id, { onDelete: "set null" }),
     agentPaused: bool("agent_paused").notNull().default(false),
     /** Why the AI agent stopped (e.g. "AI unavailable"); cleared when a person resumes it. */
@@ -108,9 +104,7 @@ export const conversations = sqliteTable(
   },
   (t) => [
     // One active conversation per (instance, contact); archived ones are history.
-    uniqueIndex("conversations_active_uq")
-      .on(t.instanceId, t.contactId)
-      .where(sql`status = 'active'`),
+    uniqueIndex("conversations_active_uq").on(t.instanceId, t.contactId).where(sql`status = 'active'`),
     index("conversations_last_message_idx").on(t.lastMessageAt, t.id),
     index("conversations_contact_idx").on(t.contactId),
   ],
@@ -145,10 +139,7 @@ export const messages = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    uniqueIndex("messages_external_uq").on(t.instanceId, t.externalId),
-    index("messages_conversation_idx").on(t.conversationId, t.timestamp, t.id),
-  ],
+  (t) => [uniqueIndex("messages_external_uq").on(t.instanceId, t.externalId), index("messages_conversation_idx").on(t.conversationId, t.timestamp, t.id)],
 );
 
 export const campaigns = sqliteTable(
@@ -157,7 +148,9 @@ export const campaigns = sqliteTable(
     id: text("id").primaryKey(),
     name: text("name").notNull(),
     targetTags: json<string[]>("target_tags").notNull().default([]),
-    match: text("match", { enum: ["all", "any"] }).notNull().default("all"),
+    match: text("match", { enum: ["all", "any"] })
+      .notNull()
+      .default("all"),
     contactIds: json<string[]>("contact_ids").notNull().default([]),
     instanceId: text("instance_id").references(() => instances.id, { onDelete: "set null" }),
     contactCount: integer("contact_count").notNull().default(0),
@@ -170,10 +163,7 @@ export const campaigns = sqliteTable(
     failed: integer("failed").notNull().default(0),
     skipped: integer("skipped").notNull().default(0),
     respondingAgentId: text("responding_agent_id").references(() => agents.id, { onDelete: "set null" }),
-    startingCampaignMessageId: text("starting_campaign_message_id").references(
-      (): AnySQLiteColumn => campaignMessages.id,
-      { onDelete: "set null" },
-    ),
+    startingCampaignMessageId: text("starting_campaign_message_id").references((): AnySQLiteColumn => campaignMessages.id, { onDelete: "set null" }),
     scheduledAt: integer("scheduled_at"),
     perMinute: integer("per_minute").notNull().default(6),
     jitterPct: integer("jitter_pct").notNull().default(30),
@@ -201,7 +191,9 @@ export const campaignMessages = sqliteTable(
     attachmentMimeType: text("attachment_mime_type"),
     attachmentFileName: text("attachment_file_name"),
     timestamp: integer("timestamp").notNull().default(now),
-    status: text("status", { enum: ["pending", "sent", "failed"] }).notNull().default("pending"),
+    status: text("status", { enum: ["pending", "sent", "failed"] })
+      .notNull()
+      .default("pending"),
   },
   (t) => [index("campaign_messages_campaign_idx").on(t.campaignId)],
 );
@@ -250,16 +242,15 @@ export const webhookEvents = sqliteTable(
     processedAt: integer("processed_at"),
     error: text("error"),
   },
-  (t) => [
-    uniqueIndex("webhook_events_dedupe_uq").on(t.instanceId, t.dedupeKey),
-    index("webhook_events_status_idx").on(t.status, t.receivedAt),
-  ],
+  (t) => [uniqueIndex("webhook_events_dedupe_uq").on(t.instanceId, t.dedupeKey), index("webhook_events_status_idx").on(t.status, t.receivedAt)],
 );
 
 export const menuTemplates = sqliteTable("workflow_templates", {
   id: text("id").primaryKey(),
   name: text("name").notNull().unique(),
-  type: text("type", { enum: ["button", "list", "text"] }).notNull().default("text"),
+  type: text("type", { enum: ["button", "list", "text"] })
+    .notNull()
+    .default("text"),
   triggerKeywords: json<string[]>("trigger_keywords").notNull().default([]),
   menuStructure: json<JsonObject>("menu_structure").notNull(),
   isActive: bool("is_active").notNull().default(true),

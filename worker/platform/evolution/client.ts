@@ -3,17 +3,6 @@
 // error is one JSON log line with credentials and media bytes redacted.
 import type { z } from "zod";
 import { redact, redactUrl } from "../lib/redact";
-import {
-  connectionSchema,
-  createInstanceSchema,
-  findMessagesSchema,
-  mediaBase64Schema,
-  numberCheckSchema,
-  qrCodeSchema,
-  sentMessageSchema,
-  statusResultSchema,
-  webhookRowSchema,
-} from "./types";
 import type {
   ConnectResult,
   CreateInstanceInput,
@@ -25,6 +14,17 @@ import type {
   SendMediaInput,
   SendTextInput,
   WebhookConfig,
+} from "./types";
+import {
+  connectionSchema,
+  createInstanceSchema,
+  findMessagesSchema,
+  mediaBase64Schema,
+  numberCheckSchema,
+  qrCodeSchema,
+  sentMessageSchema,
+  statusResultSchema,
+  webhookRowSchema,
 } from "./types";
 
 export type * from "./types";
@@ -125,7 +125,8 @@ function fileNameFor(input: SendMediaInput, mimetype: string | undefined, media:
   } catch {
     urlName = undefined;
   }
-  const ext = (mimetype && MIME_EXT[mimetype.split(";")[0]?.trim() ?? ""]) ?? (urlName && HAS_EXT.test(urlName) ? urlName.split(".").pop() : undefined) ?? "bin";
+  const ext =
+    (mimetype && MIME_EXT[mimetype.split(";")[0]?.trim() ?? ""]) ?? (urlName && HAS_EXT.test(urlName) ? urlName.split(".").pop() : undefined) ?? "bin";
   const base = given || urlName?.replace(HAS_EXT, "") || "document";
   return `${base}.${ext}`;
 }
@@ -177,7 +178,9 @@ export function createEvolutionClient(opts: EvolutionClientOptions) {
       });
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
-      const message = timedOut ? `Evolution ${call.method} ${call.path} timed out after ${limit} ms` : `Evolution ${call.method} ${call.path} failed: ${err instanceof Error ? err.message : String(err)}`;
+      const message = timedOut
+        ? `Evolution ${call.method} ${call.path} timed out after ${limit} ms`
+        : `Evolution ${call.method} ${call.path} failed: ${err instanceof Error ? err.message : String(err)}`;
       // A timed-out send may still have gone out, so it is not retried (a duplicate WhatsApp message is worse).
       const error = new EvolutionError(0, message, !(timedOut && call.send), call.path);
       log(JSON.stringify({ ...entry, phase: "error", status: 0, ms: Date.now() - started, error: message }));
@@ -291,7 +294,11 @@ export function createEvolutionClient(opts: EvolutionClientOptions) {
     whatsappNumbers: (ref: InstanceRef, numbers: string[]): Promise<NumberCheck[]> =>
       request(scoped(ref, "POST", "/chat/whatsappNumbers/:instance", { numbers: [...new Set(numbers)] }), numberCheckSchema),
     /** Media bytes of a message by key.id (or the whole webhook `data`); Evolution answers 201. */
-    getBase64FromMediaMessage(ref: InstanceRef, message: string | { key: { id: string } & Record<string, unknown>; message?: Record<string, unknown> }, options: { convertToMp4?: boolean } = {}) {
+    getBase64FromMediaMessage(
+      ref: InstanceRef,
+      message: string | { key: { id: string } & Record<string, unknown>; message?: Record<string, unknown> },
+      options: { convertToMp4?: boolean } = {},
+    ) {
       const body = { message: typeof message === "string" ? { key: { id: message } } : message, convertToMp4: options.convertToMp4 ?? false };
       return request(scoped(ref, "POST", "/chat/getBase64FromMediaMessage/:instance", body), mediaBase64Schema);
     },

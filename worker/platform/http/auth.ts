@@ -2,7 +2,7 @@ import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
-import { SESSION_COOKIE, adminToken, tokenMatches, verifySession } from "./session";
+import { adminToken, SESSION_COOKIE, tokenMatches, verifySession } from "./session";
 
 /** Routes reachable without auth: signing in and out. Everything else under /api needs it. */
 export function isPublicApiRoute(method: string, path: string): boolean {

@@ -18,8 +18,6 @@ export function base64url(bytes: ArrayBuffer | Uint8Array): string {
 }
 
 export async function hmacSha256(key: string, message: string): Promise<ArrayBuffer> {
-  const k = await crypto.subtle.importKey("raw", encoder.encode(key), { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-  ]);
+  const k = await crypto.subtle.importKey("raw", encoder.encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   return crypto.subtle.sign("HMAC", k, encoder.encode(message));
 }

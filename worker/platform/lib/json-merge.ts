@@ -13,7 +13,7 @@ export function deepMerge(base: JsonObject, patch: JsonObject): JsonObject {
   const out: JsonObject = { ...base };
   for (const [key, next] of Object.entries(patch)) {
     // "__proto__" as an own key from JSON.parse must stay data, never reach the prototype.
-    const prev = Object.prototype.hasOwnProperty.call(base, key) ? base[key] : undefined;
+    const prev = Object.hasOwn(base, key) ? base[key] : undefined;
     let value: unknown = next;
     if (isPlainObject(prev) && isPlainObject(next)) value = deepMerge(prev, next);
     else if (Array.isArray(prev) && Array.isArray(next)) value = [...prev, ...next];

@@ -12,7 +12,10 @@ export const pageQuery = z.object({
 export type Cursor = { v: string | number; id: string };
 
 export function encodeCursor(c: Cursor): string {
-  return btoa(JSON.stringify([c.v, c.id])).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(JSON.stringify([c.v, c.id]))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 const cursorShape = z.tuple([z.union([z.string(), z.number()]), z.string().min(1).max(64)]);

@@ -6,10 +6,8 @@ const MAX_STRING = 256;
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 12) return "[…]";
   if (typeof value === "string") {
-    if (value.startsWith("data:") && value.length > 64)
-      return `${value.slice(0, Math.min(value.indexOf(",") + 1 || 40, 80))}[${value.length} chars elided]`;
-    if (value.length > MAX_STRING && /^[A-Za-z0-9+/=\s]+$/.test(value.slice(0, 200)))
-      return `[base64 ${value.length} chars elided]`;
+    if (value.startsWith("data:") && value.length > 64) return `${value.slice(0, Math.min(value.indexOf(",") + 1 || 40, 80))}[${value.length} chars elided]`;
+    if (value.length > MAX_STRING && /^[A-Za-z0-9+/=\s]+$/.test(value.slice(0, 200))) return `[base64 ${value.length} chars elided]`;
     return value;
   }
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));

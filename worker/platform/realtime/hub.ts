@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { PING, PONG, type ServerEvent, clientMessage } from "../../shared/ws-events";
+import { clientMessage, PING, PONG, type ServerEvent } from "../../shared/ws-events";
 import { closeQuietly, reciprocateClose, sendToAll } from "./sockets";
 
 /** The tenant has exactly one hub; every dashboard tab holds one socket to it. */
@@ -18,8 +18,7 @@ export class Hub extends DurableObject<Env> {
   }
 
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket")
-      return new Response("Expected a WebSocket upgrade", { status: 426 });
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("Expected a WebSocket upgrade", { status: 426 });
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, ["dashboard"]);
     const snapshot: ServerEvent = { type: "snapshot", server_time: new Date().toISOString(), topics: TOPICS };

@@ -1,5 +1,5 @@
-import { HUB_NAME } from "./hub";
 import type { ChangedEvent, Topic } from "../../shared/ws-events";
+import { HUB_NAME } from "./hub";
 
 /**
  * Tells every open dashboard that something changed. Never throws: a realtime hiccup must

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { api, jsonOf, seedInstance } from "../helpers";
 import type { AgentView } from "../../shared/agents";
+import { api, jsonOf, seedInstance } from "../helpers";
 
 type Err = { error: { code: string; details?: { path: string; message: string }[] } };
 
@@ -10,15 +10,31 @@ describe("/api/agents", () => {
     const res = await api("/api/agents", { method: "POST", json: { name: " Vendas ", instance_id: inst.id, assigned_tags: ["VIP ", "vip", "Shoes"] } });
     expect(res.status).toBe(201);
     const a = await jsonOf<AgentView>(res);
-    expect(a).toMatchObject({ name: "Vendas", assigned_tags: ["vip", "shoes"], model: "@cf/meta/llama-3.1-8b-instruct", enabled: true, memory: {}, system_context: "", instance_id: inst.id });
+    expect(a).toMatchObject({
+      name: "Vendas",
+      assigned_tags: ["vip", "shoes"],
+      model: "@cf/meta/llama-3.1-8b-instruct",
+      enabled: true,
+      memory: {},
+      system_context: "",
+      instance_id: inst.id,
+    });
     expect(a.id).toMatch(/^agt_/);
     expect(await jsonOf(await api(`/api/agents/${a.id}`))).toEqual(a);
     const list = await jsonOf<{ items: AgentView[] }>(await api("/api/agents"));
     expect(list.items.some((x) => x.id === a.id)).toBe(true);
 
-    const patched = await api(`/api/agents/${a.id}`, { method: "PATCH", json: { enabled: false, memory: { hours: "9-18" }, model: "@cf/meta/llama-3.3-70b-instruct-fp8-fast" } });
+    const patched = await api(`/api/agents/${a.id}`, {
+      method: "PATCH",
+      json: { enabled: false, memory: { hours: "9-18" }, model: "@cf/meta/llama-3.3-70b-instruct-fp8-fast" },
+    });
     expect(patched.status).toBe(200);
-    expect(await jsonOf(patched)).toMatchObject({ enabled: false, memory: { hours: "9-18" }, model: "@cf/meta/llama-3.3-70b-instruct-fp8-fast", name: "Vendas" });
+    expect(await jsonOf(patched)).toMatchObject({
+      enabled: false,
+      memory: { hours: "9-18" },
+      model: "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
+      name: "Vendas",
+    });
 
     expect((await api(`/api/agents/${a.id}`, { method: "DELETE" })).status).toBe(200);
     expect((await api(`/api/agents/${a.id}`)).status).toBe(404);

@@ -1,14 +1,14 @@
 import { env } from "cloudflare:workers";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { getDb } from "../../platform/db/client";
-import { getConversation } from "../../inbox/conversations.queries";
-import { setModelForTests } from "../../agents/ai-reply";
-import { queueOutbound } from "../../inbox/outbound";
-import { addMessage, convState, createAgent, job, messagesOf, runJobs, scriptedModel, seedConversation, testEnv, textResult } from "./fixtures";
 import { MockLanguageModelV4 } from "ai/test";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { setModelForTests } from "../../agents/ai-reply";
 import { aiBackoff } from "../../agents/ai-reply.queue";
+import { getConversation } from "../../inbox/conversations.queries";
+import { queueOutbound } from "../../inbox/outbound";
+import { getDb } from "../../platform/db/client";
 import * as realtime from "../../platform/realtime/publish";
 import { api, jsonOf } from "../helpers";
+import { addMessage, convState, createAgent, job, messagesOf, runJobs, scriptedModel, seedConversation, testEnv, textResult } from "./fixtures";
 
 afterEach(() => {
   setModelForTests(null);
@@ -99,11 +99,18 @@ describe("ownership lock and failures", () => {
     expect(res.explicitAcks).toHaveLength(1);
     expect((await messagesOf(conversationId)).filter((m) => m.sender === "agent")).toHaveLength(0);
     expect((await convState(conversationId))?.agent_paused).toBe(1);
-    expect(published).toHaveBeenCalledWith(expect.anything(), "conversations", conversationId, expect.objectContaining({ agent_status: "error", error: expect.stringMatching(/^AI unavailable/) }));
+    expect(published).toHaveBeenCalledWith(
+      expect.anything(),
+      "conversations",
+      conversationId,
+      expect.objectContaining({ agent_status: "error", error: expect.stringMatching(/^AI unavailable/) }),
+    );
     // The reason stays on the conversation for the inbox until a person resumes the agent.
     const view = await jsonOf<{ agent_error: string | null; agent_paused: boolean }>(await api(`/api/conversations/${conversationId}`));
     expect(view.agent_error).toMatch(/^AI unavailable/);
-    const resumed = await jsonOf<{ agent_error: string | null; agent_paused: boolean }>(await api(`/api/conversations/${conversationId}/agent`, { method: "POST", json: { paused: false } }));
+    const resumed = await jsonOf<{ agent_error: string | null; agent_paused: boolean }>(
+      await api(`/api/conversations/${conversationId}/agent`, { method: "POST", json: { paused: false } }),
+    );
     expect(resumed).toMatchObject({ agent_error: null, agent_paused: false });
   });
 

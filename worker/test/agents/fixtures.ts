@@ -2,11 +2,11 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { MockLanguageModelV4 } from "ai/test";
-import { handleQueue } from "../../queues";
 import type { AiReplyJob } from "../../agents/hooks";
 import { newId } from "../../platform/lib/ids";
-import { api, jsonOf, seedInstance, uid } from "../helpers";
+import { handleQueue } from "../../queues";
 import type { AgentView } from "../../shared/agents";
+import { api, jsonOf, seedInstance, uid } from "../helpers";
 
 type LanguageModelV4GenerateResult = Awaited<ReturnType<MockLanguageModelV4["doGenerate"]>>;
 type LanguageModelV4CallOptions = Parameters<MockLanguageModelV4["doGenerate"]>[0];
@@ -65,7 +65,9 @@ export async function seedConversation(o: { tags?: string[]; llm?: Record<string
   const inst = await seedInstance({ status: "open" });
   const contactId = await seedContact(o);
   const id = newId("conversation");
-  await env.DB.prepare("INSERT INTO conversations (id, instance_id, instance_name, contact_id, contact_name, agent_id, agent_paused) VALUES (?, ?, ?, ?, ?, ?, ?)")
+  await env.DB.prepare(
+    "INSERT INTO conversations (id, instance_id, instance_name, contact_id, contact_name, agent_id, agent_paused) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  )
     .bind(id, inst.id, inst.name, contactId, o.name ?? "Ana Souza", o.agentId ?? null, o.paused ? 1 : 0)
     .run();
   return { inst, contactId, conversationId: id };
@@ -75,9 +77,17 @@ let clock = Date.now() - 10 * 86_400_000;
 /** Strictly increasing message timestamps (WhatsApp's are seconds; ours are ms). */
 export const nextTs = () => (clock += 1000);
 
-export async function addMessage(conversationId: string, instanceId: string, sender: "contact" | "agent" | "user" | "phone" | "campaign", content: string, ts = nextTs()) {
+export async function addMessage(
+  conversationId: string,
+  instanceId: string,
+  sender: "contact" | "agent" | "user" | "phone" | "campaign",
+  content: string,
+  ts = nextTs(),
+) {
   const id = newId("message");
-  await env.DB.prepare("INSERT INTO messages (id, conversation_id, instance_id, type, from_me, timestamp, content, status, sender) VALUES (?, ?, ?, 'text', ?, ?, ?, ?, ?)")
+  await env.DB.prepare(
+    "INSERT INTO messages (id, conversation_id, instance_id, type, from_me, timestamp, content, status, sender) VALUES (?, ?, ?, 'text', ?, ?, ?, ?, ?)",
+  )
     .bind(id, conversationId, instanceId, sender === "contact" ? 0 : 1, ts, content, sender === "contact" ? "delivered" : "sent", sender)
     .run();
   return id;
@@ -137,7 +147,8 @@ export const messagesOf = (conversationId: string) =>
     .all<{ id: string; sender: string; content: string | null; from_me: number; status: string }>()
     .then((r) => r.results);
 
-export const convState = (id: string) => env.DB.prepare("SELECT agent_paused, agent_id FROM conversations WHERE id = ?").bind(id).first<{ agent_paused: number; agent_id: string | null }>();
+export const convState = (id: string) =>
+  env.DB.prepare("SELECT agent_paused, agent_id FROM conversations WHERE id = ?").bind(id).first<{ agent_paused: number; agent_id: string | null }>();
 
 export const contactRow = (id: string) =>
   env.DB.prepare("SELECT tags, llm_context FROM contacts WHERE id = ?")

@@ -1,8 +1,21 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { onInboundMessage } from "../../agents/hooks";
 import { setModelForTests } from "../../agents/ai-reply";
 import type { AiReplyJob } from "../../agents/hooks";
-import { addMessage, contactRow, convState, createAgent, job, messagesOf, runJobs, scriptedModel, seedConversation, testEnv, textResult, toolResult } from "./fixtures";
+import { onInboundMessage } from "../../agents/hooks";
+import {
+  addMessage,
+  contactRow,
+  convState,
+  createAgent,
+  job,
+  messagesOf,
+  runJobs,
+  scriptedModel,
+  seedConversation,
+  testEnv,
+  textResult,
+  toolResult,
+} from "./fixtures";
 
 afterEach(() => setModelForTests(null));
 
@@ -18,7 +31,10 @@ describe("agent replies", () => {
       await onInboundMessage(e, { instanceId: inst.id, conversationId, contactId, messageId });
     }
     expect(aiQueue.sent).toHaveLength(3);
-    const result = await runJobs(e, aiQueue.sent.map((s) => s.body as AiReplyJob));
+    const result = await runJobs(
+      e,
+      aiQueue.sent.map((s) => s.body as AiReplyJob),
+    );
     expect(result.explicitAcks).toHaveLength(3);
     expect(result.retryMessages).toHaveLength(0);
     expect(model.doGenerateCalls).toHaveLength(1);
@@ -27,7 +43,10 @@ describe("agent replies", () => {
     expect(sendQueue.sent).toEqual([{ body: { messageId: agentMsgs[0]?.id }, delaySeconds: undefined }]);
 
     // Redelivery of the same jobs changes nothing (already answered).
-    await runJobs(e, aiQueue.sent.map((s) => s.body as AiReplyJob));
+    await runJobs(
+      e,
+      aiQueue.sent.map((s) => s.body as AiReplyJob),
+    );
     expect(model.doGenerateCalls).toHaveLength(1);
     expect((await messagesOf(conversationId)).filter((m) => m.sender === "agent")).toHaveLength(1);
   });
@@ -58,7 +77,11 @@ describe("agent replies", () => {
     await runJobs(e, [job(conversationId, last, agent.id)]);
     const call = model.doGenerateCalls[0];
     expect(call).toBeDefined();
-    const system = call?.prompt.filter((m) => m.role === "system").map((m) => m.content).join("\n") ?? "";
+    const system =
+      call?.prompt
+        .filter((m) => m.role === "system")
+        .map((m) => m.content)
+        .join("\n") ?? "";
     expect(system).toContain("You sell shoes for Loja Azul.");
     expect(system).toContain('"opening_hours": "9-18"');
     expect(system).toContain('"shoe_size": 38');

@@ -1,11 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { getDb } from "../../platform/db/client";
-import { onInboundMessage } from "../../agents/hooks";
-import { routeAgent } from "../../agents/routing";
-import { seedInstance } from "../helpers";
 import { setModelForTests } from "../../agents/ai-reply";
 import type { AiReplyJob } from "../../agents/hooks";
+import { onInboundMessage } from "../../agents/hooks";
+import { routeAgent } from "../../agents/routing";
+import { getDb } from "../../platform/db/client";
+import { seedInstance } from "../helpers";
 import { addMessage, createAgent, messagesOf, runJobs, scriptedModel, seedContact, seedConversation, testEnv, textResult } from "./fixtures";
 
 const db = () => getDb(env.DB);
@@ -72,7 +72,10 @@ describe("agent routing", () => {
     await env.DB.prepare("UPDATE conversations SET agent_id = ? WHERE id = ?").bind(responder.id, conversationId).run();
     const model = scriptedModel([textResult("Claro! A promoção vale até domingo.")]);
     setModelForTests(() => model);
-    await runJobs(e, aiQueue.sent.map((s) => s.body as AiReplyJob));
+    await runJobs(
+      e,
+      aiQueue.sent.map((s) => s.body as AiReplyJob),
+    );
     expect((await messagesOf(conversationId)).filter((m) => m.sender === "agent")).toHaveLength(1);
     setModelForTests(null);
   });

@@ -1,8 +1,8 @@
-import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { eventually } from "../helpers";
 import { createEvolutionSimulator } from "../../../simulator";
+import { eventually } from "../helpers";
 import { control, createCampaign, openInstance, seedContacts, settle, tag, waitForStatus } from "./fixtures";
 
 // Evolution emits send.message without waiting (EVOLUTION.md §3.7): here each send's HTTP answer
@@ -33,19 +33,32 @@ describe("a campaign send's echo arriving before the send is recorded", () => {
     const inst = await openInstance(sim);
     const t = tag();
     await seedContacts(6, t);
-    const campaign = await createCampaign({ name: "Promo", target_tags: [t], instance_id: inst.id, message: { content: "Oferta {{name}}" }, pacing: { per_minute: 0 } });
+    const campaign = await createCampaign({
+      name: "Promo",
+      target_tags: [t],
+      instance_id: inst.id,
+      message: { content: "Oferta {{name}}" },
+      pacing: { per_minute: 0 },
+    });
     expect((await control(campaign.id, "start")).status).toBe(200);
     await waitForStatus(campaign.id, ["completed"]);
     // The held echoes are looked at again by the instance's alarm.
-    const unsettled = () => env.DB.prepare("SELECT count(*) AS n FROM webhook_events WHERE instance_id = ? AND event = 'send.message' AND status = 'received'").bind(inst.id).first<{ n: number }>();
+    const unsettled = () =>
+      env.DB.prepare("SELECT count(*) AS n FROM webhook_events WHERE instance_id = ? AND event = 'send.message' AND status = 'received'")
+        .bind(inst.id)
+        .first<{ n: number }>();
     await eventually(async () => {
       if ((await unsettled())?.n === 0) return true;
       await runDurableObjectAlarm(env.WA_INSTANCE.getByName(inst.id));
       return false;
     }, 10_000);
-    const events = await env.DB.prepare("SELECT status, error FROM webhook_events WHERE instance_id = ? AND event = 'send.message'").bind(inst.id).all<{ status: string; error: string | null }>();
+    const events = await env.DB.prepare("SELECT status, error FROM webhook_events WHERE instance_id = ? AND event = 'send.message'")
+      .bind(inst.id)
+      .all<{ status: string; error: string | null }>();
     expect(events.results).toEqual(Array(6).fill({ status: "ignored", error: "echo of a message already stored" }));
-    const { results } = await env.DB.prepare("SELECT m.sender, cv.agent_paused FROM messages m JOIN conversations cv ON cv.id = m.conversation_id WHERE m.instance_id = ? AND m.from_me = 1")
+    const { results } = await env.DB.prepare(
+      "SELECT m.sender, cv.agent_paused FROM messages m JOIN conversations cv ON cv.id = m.conversation_id WHERE m.instance_id = ? AND m.from_me = 1",
+    )
       .bind(inst.id)
       .all<{ sender: string; agent_paused: number }>();
     expect(results.map((r) => `${r.sender}/paused=${r.agent_paused}`)).toEqual(Array(6).fill("campaign/paused=0"));

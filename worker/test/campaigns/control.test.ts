@@ -5,7 +5,7 @@ import { handleQueue } from "../../queues";
 import type { CampaignSendMessage } from "../../shared/campaign-queue";
 import { eventually } from "../helpers";
 import { installSimulator } from "../simulator-harness";
-import { countsFromRows, control, createCampaign, getCampaign, openInstance, seedContacts, tag, waitForStatus, settle } from "./fixtures";
+import { control, countsFromRows, createCampaign, getCampaign, openInstance, seedContacts, settle, tag, waitForStatus } from "./fixtures";
 
 const { sim, restore } = installSimulator();
 afterAll(async () => {
@@ -24,7 +24,13 @@ describe("pause, resume, cancel and queue redelivery", () => {
     const t = tag();
     await seedContacts(20, t);
     // 600/min = one slot every 100 ms: fast enough for a test, slow enough to pause mid-way.
-    const c = await createCampaign({ name: "Pausable", target_tags: [t], instance_id: inst.id, message: { content: "Hi {{name}}" }, pacing: { per_minute: 600, jitter_pct: 0 } });
+    const c = await createCampaign({
+      name: "Pausable",
+      target_tags: [t],
+      instance_id: inst.id,
+      message: { content: "Hi {{name}}" },
+      pacing: { per_minute: 600, jitter_pct: 0 },
+    });
     await control(c.id, "start");
     await eventually(async () => (await getCampaign(c.id)).sent >= 4, 15_000);
     const paused = await control(c.id, "pause");
@@ -50,7 +56,13 @@ describe("pause, resume, cancel and queue redelivery", () => {
     const inst = await openInstance(sim);
     const t = tag();
     await seedContacts(20, t);
-    const c = await createCampaign({ name: "Cancellable", target_tags: [t], instance_id: inst.id, message: { content: "Hi" }, pacing: { per_minute: 600, jitter_pct: 0 } });
+    const c = await createCampaign({
+      name: "Cancellable",
+      target_tags: [t],
+      instance_id: inst.id,
+      message: { content: "Hi" },
+      pacing: { per_minute: 600, jitter_pct: 0 },
+    });
     await control(c.id, "start");
     await eventually(async () => (await getCampaign(c.id)).sent >= 3, 15_000);
     expect((await control(c.id, "cancel")).status).toBe(200);
@@ -80,7 +92,10 @@ describe("pause, resume, cancel and queue redelivery", () => {
     const before = sim.sends(inst.name).length;
 
     const bodies: CampaignSendMessage[] = people.map((p) => ({ v: 1, campaign_id: c.id, contact_id: p.id }));
-    const batch = createMessageBatch("parley-campaign-sends", bodies.map((body, i) => ({ id: `redeliver-${i}`, timestamp: new Date(), attempts: 2, body })));
+    const batch = createMessageBatch(
+      "parley-campaign-sends",
+      bodies.map((body, i) => ({ id: `redeliver-${i}`, timestamp: new Date(), attempts: 2, body })),
+    );
     const ctx = createExecutionContext();
     await handleQueue(batch, env, ctx);
     const result = await getQueueResult(batch, ctx);
@@ -94,7 +109,13 @@ describe("pause, resume, cancel and queue redelivery", () => {
     const inst = await openInstance(sim);
     const t = tag();
     await seedContacts(30, t);
-    const c = await createCampaign({ name: "Dropped", target_tags: [t], instance_id: inst.id, message: { content: "Hi" }, pacing: { per_minute: 300, jitter_pct: 0 } });
+    const c = await createCampaign({
+      name: "Dropped",
+      target_tags: [t],
+      instance_id: inst.id,
+      message: { content: "Hi" },
+      pacing: { per_minute: 300, jitter_pct: 0 },
+    });
     await control(c.id, "start");
     await eventually(async () => (await getCampaign(c.id)).sent >= 2, 15_000);
     await sim.disconnect(inst.name, 401);

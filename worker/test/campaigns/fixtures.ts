@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
-import { api, eventually, jsonOf, uid } from "../helpers";
 import type { EvolutionSimulator } from "../../../simulator";
-import type { CampaignDetail } from "../../shared/campaigns";
 import { newId } from "../../platform/lib/ids";
+import type { CampaignDetail } from "../../shared/campaigns";
+import { api, eventually, jsonOf, uid } from "../helpers";
 
 /** Creates an instance through the API (so the simulator knows it) and scans it open. */
 export async function openInstance(sim: EvolutionSimulator): Promise<{ id: string; name: string }> {
@@ -26,10 +26,18 @@ export async function seedContacts(n: number, tag: string, names: (i: number) =>
     out.push({ id: newId("contact"), name: names(i), number: `+${digits}`, digits });
   }
   for (let i = 0; i < out.length; i += 200) {
-    const stmts = out.slice(i, i + 200).flatMap((c) => [
-      env.DB.prepare("INSERT INTO contacts (id, name, whatsapp_number, country, tags) VALUES (?, ?, ?, ?, ?)").bind(c.id, c.name, c.number, country, JSON.stringify([tag])),
-      env.DB.prepare("INSERT INTO contact_tags (contact_id, tag) VALUES (?, ?)").bind(c.id, tag),
-    ]);
+    const stmts = out
+      .slice(i, i + 200)
+      .flatMap((c) => [
+        env.DB.prepare("INSERT INTO contacts (id, name, whatsapp_number, country, tags) VALUES (?, ?, ?, ?, ?)").bind(
+          c.id,
+          c.name,
+          c.number,
+          country,
+          JSON.stringify([tag]),
+        ),
+        env.DB.prepare("INSERT INTO contact_tags (contact_id, tag) VALUES (?, ?)").bind(c.id, tag),
+      ]);
     await env.DB.batch(stmts);
   }
   return out;
@@ -58,7 +66,9 @@ export function waitForStatus(id: string, statuses: string[], timeoutMs = 20_000
 
 /** The invariant the engine promises at every moment. */
 export async function countsFromRows(id: string) {
-  const rows = await env.DB.prepare("SELECT status, count(*) AS n FROM campaign_recipients WHERE campaign_id = ? GROUP BY status").bind(id).all<{ status: string; n: number }>();
+  const rows = await env.DB.prepare("SELECT status, count(*) AS n FROM campaign_recipients WHERE campaign_id = ? GROUP BY status")
+    .bind(id)
+    .all<{ status: string; n: number }>();
   return Object.fromEntries(rows.results.map((r) => [r.status, r.n])) as Record<string, number>;
 }
 

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
-import { OPT_OUT_CONFIRMATION, isOptOut, onCampaignReceipt, onContactReply } from "../../campaigns/followup";
+import { isOptOut, OPT_OUT_CONFIRMATION, onCampaignReceipt, onContactReply } from "../../campaigns/followup";
 import { api, jsonOf } from "../helpers";
 import { installSimulator } from "../simulator-harness";
-import { control, createCampaign, openInstance, seedContacts, tag, waitForStatus, settle } from "./fixtures";
+import { control, createCampaign, openInstance, seedContacts, settle, tag, waitForStatus } from "./fixtures";
 
 const { sim, restore } = installSimulator();
 afterAll(async () => {
@@ -12,7 +12,9 @@ afterAll(async () => {
 });
 
 const recipient = (campaignId: string, contactId: string) =>
-  env.DB.prepare("SELECT status, message_id FROM campaign_recipients WHERE campaign_id = ? AND contact_id = ?").bind(campaignId, contactId).first<{ status: string; message_id: string }>();
+  env.DB.prepare("SELECT status, message_id FROM campaign_recipients WHERE campaign_id = ? AND contact_id = ?")
+    .bind(campaignId, contactId)
+    .first<{ status: string; message_id: string }>();
 
 describe("follow-up: receipts, replies, opt-out", () => {
   it("recognises opt-out keywords (configurable), whole message only", () => {
@@ -26,7 +28,13 @@ describe("follow-up: receipts, replies, opt-out", () => {
     const inst = await openInstance(sim);
     const t = tag();
     const [ana, bruno, carla] = await seedContacts(3, t);
-    const first = await createCampaign({ name: "First", target_tags: [t], instance_id: inst.id, message: { content: "Hi {{first_name}}" }, pacing: { per_minute: 0 } });
+    const first = await createCampaign({
+      name: "First",
+      target_tags: [t],
+      instance_id: inst.id,
+      message: { content: "Hi {{first_name}}" },
+      pacing: { per_minute: 0 },
+    });
     await control(first.id, "start");
     await waitForStatus(first.id, ["completed"]);
 
@@ -56,7 +64,10 @@ describe("follow-up: receipts, replies, opt-out", () => {
     const done = await waitForStatus(second.id, ["completed"]);
     expect(done).toMatchObject({ contact_count: 2, sent: 2 });
     expect(await recipient(second.id, bruno!.id)).toBeNull();
-    const againTo = sim.sends(inst.name).filter((s) => (s.body as { text?: string }).text === "Again").map((s) => (s.body as { number: string }).number);
+    const againTo = sim
+      .sends(inst.name)
+      .filter((s) => (s.body as { text?: string }).text === "Again")
+      .map((s) => (s.body as { number: string }).number);
     expect(againTo.sort()).toEqual([ana!.digits, carla!.digits].sort());
   });
 });

@@ -23,17 +23,25 @@ describe("pacing arithmetic and templates", () => {
   });
 
   it("renders variables with fallbacks and names unknown ones", () => {
-    expect(renderTemplate("Olá {{first_name|amigo}}, {{ name }} ({{country|??}})", { name: "Maria  Clara", country: null })).toBe("Olá Maria, Maria  Clara (??)".replace("  ", " "));
+    expect(renderTemplate("Olá {{first_name|amigo}}, {{ name }} ({{country|??}})", { name: "Maria  Clara", country: null })).toBe(
+      "Olá Maria, Maria  Clara (??)".replace("  ", " "),
+    );
     expect(renderTemplate("Hi {{name|there}}!", { name: null, country: "BR" })).toBe("Hi there!");
     expect(unknownVariables("{{name}} {{email}} {{Phone|x}}")).toEqual(["email", "phone"]);
   });
 
   it("refuses unknown variables, missing instance and bad pacing with field errors", async () => {
-    const bad = await api("/api/campaigns", { method: "POST", json: { name: "x", target_tags: ["a"], instance_id: "ins_00000000000000000000", message: { content: "Hi {{email}}" }, pacing: { per_minute: 5000 } } });
+    const bad = await api("/api/campaigns", {
+      method: "POST",
+      json: { name: "x", target_tags: ["a"], instance_id: "ins_00000000000000000000", message: { content: "Hi {{email}}" }, pacing: { per_minute: 5000 } },
+    });
     expect(bad.status).toBe(400);
     const paths = (await jsonOf<{ error: { details: { path: string }[] } }>(bad)).error.details.map((d) => d.path);
     expect(paths).toEqual(expect.arrayContaining(["message.content", "pacing.per_minute"]));
-    const none = await api("/api/campaigns", { method: "POST", json: { name: "x", target_tags: ["a"], instance_id: "ins_00000000000000000000", message: { content: "Hi" } } });
+    const none = await api("/api/campaigns", {
+      method: "POST",
+      json: { name: "x", target_tags: ["a"], instance_id: "ins_00000000000000000000", message: { content: "Hi" } },
+    });
     expect(none.status).toBe(422);
   });
 });

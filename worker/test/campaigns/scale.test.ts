@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { installSimulator } from "../simulator-harness";
-import { countsFromRows, control, createCampaign, getCampaign, openInstance, seedContacts, tag, waitForStatus, settle } from "./fixtures";
+import { control, countsFromRows, createCampaign, getCampaign, openInstance, seedContacts, settle, tag, waitForStatus } from "./fixtures";
 
 const { sim, restore } = installSimulator();
 afterAll(async () => {
@@ -31,7 +31,13 @@ describe("1,000 recipients while the simulator fails 10% of sends", () => {
     await seedContacts(1000, t);
     const undo = failEveryTenth(inst.name);
     try {
-      const campaign = await createCampaign({ name: "Big", target_tags: [t], instance_id: inst.id, message: { content: "Hello {{first_name}}" }, pacing: { per_minute: 0 } });
+      const campaign = await createCampaign({
+        name: "Big",
+        target_tags: [t],
+        instance_id: inst.id,
+        message: { content: "Hello {{first_name}}" },
+        pacing: { per_minute: 0 },
+      });
       expect((await control(campaign.id, "start")).status).toBe(200);
       // The invariant holds while the campaign runs, not only at the end.
       let samples = 0;
@@ -55,7 +61,9 @@ describe("1,000 recipients while the simulator fails 10% of sends", () => {
       expect(numbers).toHaveLength(1000);
       expect(new Set(numbers).size).toBe(1000);
 
-      const failed = await env.DB.prepare("SELECT error, attempts FROM campaign_recipients WHERE campaign_id = ? AND status = 'failed'").bind(campaign.id).all<{ error: string; attempts: number }>();
+      const failed = await env.DB.prepare("SELECT error, attempts FROM campaign_recipients WHERE campaign_id = ? AND status = 'failed'")
+        .bind(campaign.id)
+        .all<{ error: string; attempts: number }>();
       expect(failed.results).toHaveLength(100);
       for (const f of failed.results) {
         expect(f.error).toMatch(/500.*Simulated outage/);

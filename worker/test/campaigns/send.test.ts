@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
 import { installSimulator } from "../simulator-harness";
-import { countsFromRows, control, createCampaign, openInstance, seedContacts, tag, waitForStatus, settle } from "./fixtures";
+import { control, countsFromRows, createCampaign, openInstance, seedContacts, settle, tag, waitForStatus } from "./fixtures";
 
 const { sim, restore } = installSimulator();
 afterAll(async () => {

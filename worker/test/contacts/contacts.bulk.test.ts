@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, jsonOf, uid } from "../helpers";
-import { type Page, createContact, tagRows } from "./contacts.fixtures";
+import { createContact, type Page, tagRows } from "./contacts.fixtures";
 
 type BulkResult = { action: string; matched: number; affected: number };
 
@@ -36,9 +36,7 @@ describe("bulk", () => {
     expect((await jsonOf<Page>(await api(`/api/contacts?tags=m${t},${group}&limit=5`))).count).toBe(30);
     expect(await bulk({ filter: { tags: [group] }, action: "delete" })).toMatchObject({ matched: 30, affected: 30 });
     expect((await jsonOf<Page>(await api(`/api/contacts?name=bulk ${t}`))).count).toBe(30);
-    const orphans = await env.DB.prepare(
-      "SELECT count(*) AS n FROM contact_tags WHERE contact_id NOT IN (SELECT id FROM contacts)",
-    ).first<number>("n");
+    const orphans = await env.DB.prepare("SELECT count(*) AS n FROM contact_tags WHERE contact_id NOT IN (SELECT id FROM contacts)").first<number>("n");
     expect(orphans).toBe(0);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { api, jsonOf, uid } from "../helpers";
-import { type Contact, type ErrorBody, brMobile, contactCount, createContact, tagRows } from "./contacts.fixtures";
+import { brMobile, type Contact, contactCount, createContact, type ErrorBody, tagRows } from "./contacts.fixtures";
 
 describe("create", () => {
   it("needs only whatsapp_number and fills the defaults", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { api, jsonOf, uid } from "../helpers";
-import { type Contact, type Page, brMobile, createContact, tagRows } from "./contacts.fixtures";
+import { brMobile, type Contact, createContact, type Page, tagRows } from "./contacts.fixtures";
 
 type Report = { created: number; updated: number; rejected_count: number; rejected: { row: number; reason: string }[] };
 
@@ -88,7 +88,7 @@ describe("CSV export", () => {
     const lines = text.trimEnd().split("\r\n");
     expect(lines[0]).toBe("id,name,whatsapp_number,description,country,tags,opted_out,created_at");
     expect(text).toContain('"Quote ""Q"", comma"');
-    expect(text).toContain("\"'=SUM(A1)\nline\"");
+    expect(text).toContain('"\'=SUM(A1)\nline"');
     expect(text).toContain(`exp${t};two`);
     expect(text).not.toContain("Not exported");
     const again = await importCsv(text);

@@ -1,7 +1,6 @@
 import { env } from "cloudflare:workers";
-import { api, jsonOf } from "../helpers";
-
 import type { ContactView as Contact } from "../../shared/contacts";
+import { api, jsonOf } from "../helpers";
 
 export type { Contact };
 export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
@@ -20,9 +19,7 @@ export async function createContact(body: Record<string, unknown> = {}): Promise
 }
 
 export async function tagRows(contactId: string): Promise<string[]> {
-  const { results } = await env.DB.prepare("SELECT tag FROM contact_tags WHERE contact_id = ? ORDER BY tag")
-    .bind(contactId)
-    .all<{ tag: string }>();
+  const { results } = await env.DB.prepare("SELECT tag FROM contact_tags WHERE contact_id = ? ORDER BY tag").bind(contactId).all<{ tag: string }>();
   return results.map((r) => r.tag);
 }
 

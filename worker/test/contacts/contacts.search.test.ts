@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { api, jsonOf, uid } from "../helpers";
-import { type Contact, type Page, createContact } from "./contacts.fixtures";
+import { type Contact, createContact, type Page } from "./contacts.fixtures";
 
 async function list(query: string): Promise<Page> {
   const res = await api(`/api/contacts?${query}`);

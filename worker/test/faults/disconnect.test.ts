@@ -3,7 +3,7 @@
 // resume finishes the campaign with every recipient sent exactly once.
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
-import { countsFromRows, control, createCampaign, getCampaign, openInstance, seedContacts, settle, tag, waitForStatus } from "../campaigns/fixtures";
+import { control, countsFromRows, createCampaign, getCampaign, openInstance, seedContacts, settle, tag, waitForStatus } from "../campaigns/fixtures";
 import { api, eventually } from "../helpers";
 import { installSimulator } from "../simulator-harness";
 
@@ -21,7 +21,13 @@ describe("campaign auto-paused when its instance disconnects", () => {
     const t = tag();
     const people = await seedContacts(24, t);
     // 300/min = a slot every 200 ms: slow enough to drop the number mid-way.
-    const c = await createCampaign({ name: "Dropped line", target_tags: [t], instance_id: inst.id, message: { content: "Oi {{first_name}}" }, pacing: { per_minute: 300, jitter_pct: 0 } });
+    const c = await createCampaign({
+      name: "Dropped line",
+      target_tags: [t],
+      instance_id: inst.id,
+      message: { content: "Oi {{first_name}}" },
+      pacing: { per_minute: 300, jitter_pct: 0 },
+    });
     expect((await control(c.id, "start")).status).toBe(200);
     await eventually(async () => (await getCampaign(c.id)).sent >= 3, 15_000);
 
@@ -51,7 +57,10 @@ describe("campaign auto-paused when its instance disconnects", () => {
     expect((await control(c.id, "resume")).status).toBe(200);
     const done = await waitForStatus(c.id, ["completed"], 40_000);
     expect(done).toMatchObject({ contact_count: 24, sent: 24, failed: 0, pending: 0 });
-    const numbers = sim.sends(inst.name).filter((s) => s.status === 201).map((s) => (s.body as { number: string }).number);
+    const numbers = sim
+      .sends(inst.name)
+      .filter((s) => s.status === 201)
+      .map((s) => (s.body as { number: string }).number);
     expect(numbers).toHaveLength(24);
     expect(new Set(numbers)).toEqual(new Set(people.map((p) => p.digits)));
   });

@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { MessageView } from "../../shared/inbox";
-import { countsFromRows, control, createCampaign, openInstance, seedContacts, settle, tag, waitForStatus } from "../campaigns/fixtures";
+import { control, countsFromRows, createCampaign, openInstance, seedContacts, settle, tag, waitForStatus } from "../campaigns/fixtures";
 import { api, eventually, jsonOf } from "../helpers";
 import { installFaultySimulator, setEvolutionTimeout } from "./fault-harness";
 
@@ -67,13 +67,21 @@ describe("Evolution down (network error before any answer)", () => {
     const inst = await openInstance(sim);
     const t = tag();
     const people = await seedContacts(4, t);
-    const c = await createCampaign({ name: "Down", target_tags: [t], instance_id: inst.id, message: { content: "Oi {{first_name}}" }, pacing: { per_minute: 0 } });
+    const c = await createCampaign({
+      name: "Down",
+      target_tags: [t],
+      instance_id: inst.id,
+      message: { content: "Oi {{first_name}}" },
+      pacing: { per_minute: 0 },
+    });
     faulty.set("down");
     expect((await control(c.id, "start")).status).toBe(200);
     const done = await waitForStatus(c.id, ["completed"]);
     expect(done).toMatchObject({ contact_count: 4, sent: 0, failed: 4, pending: 0 });
     expect(await countsFromRows(c.id)).toEqual({ failed: 4 });
-    const rows = await env.DB.prepare("SELECT contact_id, error, attempts FROM campaign_recipients WHERE campaign_id = ?").bind(c.id).all<{ contact_id: string; error: string; attempts: number }>();
+    const rows = await env.DB.prepare("SELECT contact_id, error, attempts FROM campaign_recipients WHERE campaign_id = ?")
+      .bind(c.id)
+      .all<{ contact_id: string; error: string; attempts: number }>();
     for (const r of rows.results) {
       expect(r.error).toMatch(/sendText.*failed: Network connection lost/);
       expect(r.attempts).toBe(1);
@@ -162,7 +170,13 @@ describe("Evolution failing (5xx answers)", () => {
     const inst = await openInstance(sim);
     const t = tag();
     const people = await seedContacts(6, t);
-    const c = await createCampaign({ name: "Flaky", target_tags: [t], instance_id: inst.id, message: { content: "Oi {{first_name}}" }, pacing: { per_minute: 0 } });
+    const c = await createCampaign({
+      name: "Flaky",
+      target_tags: [t],
+      instance_id: inst.id,
+      message: { content: "Oi {{first_name}}" },
+      pacing: { per_minute: 0 },
+    });
     sim.failNextSends(inst.name, 2, 500, "Internal error in Baileys");
     await control(c.id, "start");
     const done = await waitForStatus(c.id, ["completed"]);
@@ -170,7 +184,9 @@ describe("Evolution failing (5xx answers)", () => {
     const rows = await countsFromRows(c.id);
     const sentRows = (rows.sent ?? 0) + (rows.delivered ?? 0) + (rows.read ?? 0);
     expect({ sent: sentRows, failed: rows.failed }).toEqual({ sent: 4, failed: 2 });
-    const failed = await env.DB.prepare("SELECT error FROM campaign_recipients WHERE campaign_id = ? AND status = 'failed'").bind(c.id).all<{ error: string }>();
+    const failed = await env.DB.prepare("SELECT error FROM campaign_recipients WHERE campaign_id = ? AND status = 'failed'")
+      .bind(c.id)
+      .all<{ error: string }>();
     for (const r of failed.results) expect(r.error).toMatch(/500.*Internal error in Baileys/);
     const sends = sim.sends(inst.name);
     expect(sends).toHaveLength(6);

@@ -1,18 +1,22 @@
 // A delivery whose processing throws is kept in webhook_events (failed, with the error) and is
 // processed later by POST /api/webhook-events/replay — exactly once, however often it is
 // replayed or redelivered. GET /api/webhook-events lists what is waiting.
-import { env } from "cloudflare:workers";
+
 import { runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { upsert, keyId, phone, messagesByExternal } from "../inbox/fixtures";
 import { api, deliver, envelope, eventually, jsonOf, seedInstance } from "../helpers";
+import { keyId, messagesByExternal, phone, upsert } from "../inbox/fixtures";
 
 type EventView = { id: string; instance_id: string; event: string; status: string; error: string | null; payload: { data?: { key?: { id?: string } } } };
 type Report = { replayed: number; processed: number; held: number; still_failed: number };
 
 afterEach(() => vi.restoreAllMocks());
 
-const eventRow = (id: string) => env.DB.prepare("SELECT status, error, processed_at FROM webhook_events WHERE id = ?").bind(id).first<{ status: string; error: string | null; processed_at: number | null }>();
+const eventRow = (id: string) =>
+  env.DB.prepare("SELECT status, error, processed_at FROM webhook_events WHERE id = ?")
+    .bind(id)
+    .first<{ status: string; error: string | null; processed_at: number | null }>();
 const replay = async (json: unknown) => {
   const res = await api("/api/webhook-events/replay", { method: "POST", json });
   expect(res.status).toBe(200);
@@ -39,7 +43,10 @@ describe("a webhook delivery whose processing throws", () => {
     const from = phone();
     const id = keyId();
     const heal = breakD1Batches();
-    const res = await deliver(inst, envelope(inst.name, "messages.upsert", upsert({ from, id, pushName: "Lia Faults", message: { conversation: "Vocês abrem sábado?" } })));
+    const res = await deliver(
+      inst,
+      envelope(inst.name, "messages.upsert", upsert({ from, id, pushName: "Lia Faults", message: { conversation: "Vocês abrem sábado?" } })),
+    );
     // Evolution is answered at once: the delivery is recorded before it is processed.
     expect(res.status).toBe(200);
     const { id: eventId } = await jsonOf<{ id: string }>(res);
@@ -69,7 +76,10 @@ describe("a webhook delivery whose processing throws", () => {
 
     // Nothing left to replay; a late Evolution retry of the same delivery changes nothing.
     expect(await replay({ instance_id: inst.id })).toEqual({ replayed: 0, processed: 0, held: 0, still_failed: 0 });
-    const again = await deliver(inst, envelope(inst.name, "messages.upsert", upsert({ from, id, pushName: "Lia Faults", message: { conversation: "Vocês abrem sábado?" } })));
+    const again = await deliver(
+      inst,
+      envelope(inst.name, "messages.upsert", upsert({ from, id, pushName: "Lia Faults", message: { conversation: "Vocês abrem sábado?" } })),
+    );
     expect(await jsonOf<{ duplicate: boolean }>(again)).toMatchObject({ duplicate: true });
     await new Promise((r) => setTimeout(r, 200));
     expect(await messagesByExternal(inst.id, id)).toHaveLength(1);
@@ -110,9 +120,13 @@ describe("a webhook delivery whose processing throws", () => {
   it("a delivery recorded but never handed over (`received`) is applied by a replay across instances", async () => {
     const inst = await seedInstance({ status: "pending" });
     const at = new Date().toISOString();
-    const payload = JSON.stringify(envelope(inst.name, "connection.update", { instance: inst.name, state: "open", statusReason: 200, wuid: "5511999990000@s.whatsapp.net" }, at));
+    const payload = JSON.stringify(
+      envelope(inst.name, "connection.update", { instance: inst.name, state: "open", statusReason: 200, wuid: "5511999990000@s.whatsapp.net" }, at),
+    );
     const eventId = `whe_replay${Date.now()}`;
-    await env.DB.prepare("INSERT INTO webhook_events (id, instance_id, instance_name, event, dedupe_key, payload, status) VALUES (?, ?, ?, ?, ?, ?, 'received')")
+    await env.DB.prepare(
+      "INSERT INTO webhook_events (id, instance_id, instance_name, event, dedupe_key, payload, status) VALUES (?, ?, ?, ?, ?, ?, 'received')",
+    )
       .bind(eventId, inst.id, inst.name, "connection.update", `test:${eventId}`, payload)
       .run();
     const listed = await jsonOf<{ items: EventView[] }>(await api(`/api/webhook-events?status=received&instance_id=${inst.id}`));
@@ -138,10 +152,14 @@ describe("a webhook delivery whose processing throws", () => {
   it("lists newest first with a cursor", async () => {
     const inst = await seedInstance();
     for (let i = 0; i < 3; i++) await deliver(inst, `{not json ${i}`);
-    const first = await jsonOf<{ items: EventView[]; next_cursor: string | null }>(await api(`/api/webhook-events?status=rejected&instance_id=${inst.id}&limit=2`));
+    const first = await jsonOf<{ items: EventView[]; next_cursor: string | null }>(
+      await api(`/api/webhook-events?status=rejected&instance_id=${inst.id}&limit=2`),
+    );
     expect(first.items).toHaveLength(2);
     expect(first.next_cursor).toBeTruthy();
-    const rest = await jsonOf<{ items: EventView[]; next_cursor: string | null }>(await api(`/api/webhook-events?status=rejected&instance_id=${inst.id}&limit=2&cursor=${first.next_cursor}`));
+    const rest = await jsonOf<{ items: EventView[]; next_cursor: string | null }>(
+      await api(`/api/webhook-events?status=rejected&instance_id=${inst.id}&limit=2&cursor=${first.next_cursor}`),
+    );
     expect(rest.items).toHaveLength(1);
     expect(rest.next_cursor).toBeNull();
     expect(new Set([...first.items, ...rest.items].map((e) => e.id)).size).toBe(3);

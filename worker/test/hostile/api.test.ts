@@ -11,7 +11,7 @@ afterAll(restore);
 const RUNS = 120;
 const NASTY = [
   "'; DROP TABLE contacts; --",
-  "\" OR 1=1 --",
+  '" OR 1=1 --',
   "<script>alert(1)</script>",
   "<img src=x onerror=alert(1)>",
   "{{constructor.constructor('return 1')()}}",
@@ -34,19 +34,47 @@ async function expectHandled(res: Response, what: string) {
 
 const body = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
-  fc.dictionary(fc.constantFrom("name", "whatsapp_number", "number", "tags", "tag", "ids", "action", "match", "description", "country", "url", "opted_out", "llm_context", "filter", "token"), fc.jsonValue({ maxDepth: 2 })),
+  fc.dictionary(
+    fc.constantFrom(
+      "name",
+      "whatsapp_number",
+      "number",
+      "tags",
+      "tag",
+      "ids",
+      "action",
+      "match",
+      "description",
+      "country",
+      "url",
+      "opted_out",
+      "llm_context",
+      "filter",
+      "token",
+    ),
+    fc.jsonValue({ maxDepth: 2 }),
+  ),
 );
 
 describe("hostile API bodies", () => {
   it("writing routes never answer 5xx to arbitrary JSON", { timeout: 120_000 }, async () => {
-    const created = await jsonOf<{ id: string }>(await api("/api/contacts", { method: "POST", json: { whatsapp_number: `+1415555${Math.floor(1000 + Math.random() * 8999)}` } }));
+    const created = await jsonOf<{ id: string }>(
+      await api("/api/contacts", { method: "POST", json: { whatsapp_number: `+1415555${Math.floor(1000 + Math.random() * 8999)}` } }),
+    );
     const inst = await jsonOf<{ id: string }>(await api("/api/instances", { method: "POST", json: { name: `h-${uid()}`, number: "+14155550100" } }));
     const conv = await jsonOf<{ id: string }>(await api("/api/conversations", { method: "POST", json: { contact_id: created.id, instance_id: inst.id } }));
-    const agent = await jsonOf<{ id: string }>(await api("/api/agents", { method: "POST", json: { name: "h", system_context: "x", assigned_tags: ["h"], instance_id: inst.id } }));
-    const wf = await jsonOf<{ id: string }>(
-      await api("/api/workflows", { method: "POST", json: { name: `h-${uid()}`, trigger_keywords: ["h"], menu_structure: { start: "a", steps: { a: { prompt: "p", end: {} } } } } }),
+    const agent = await jsonOf<{ id: string }>(
+      await api("/api/agents", { method: "POST", json: { name: "h", system_context: "x", assigned_tags: ["h"], instance_id: inst.id } }),
     );
-    const camp = await jsonOf<{ id: string }>(await api("/api/campaigns", { method: "POST", json: { name: "h", target_tags: ["h"], instance_id: inst.id, message: { content: "hi {{name}}" } } }));
+    const wf = await jsonOf<{ id: string }>(
+      await api("/api/workflows", {
+        method: "POST",
+        json: { name: `h-${uid()}`, trigger_keywords: ["h"], menu_structure: { start: "a", steps: { a: { prompt: "p", end: {} } } } },
+      }),
+    );
+    const camp = await jsonOf<{ id: string }>(
+      await api("/api/campaigns", { method: "POST", json: { name: "h", target_tags: ["h"], instance_id: inst.id, message: { content: "hi {{name}}" } } }),
+    );
     for (const [what, v] of Object.entries({ conv, agent, wf, camp })) expect(v.id, what).toBeTruthy();
     const routes: [string, string][] = [
       ["POST", "/api/conversations"],
@@ -79,17 +107,24 @@ describe("hostile API bodies", () => {
 
   it("non-JSON and garbled bodies get 400, not 5xx", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ maxLength: 200 }), fc.constantFrom("/api/contacts", "/api/instances", "/api/contacts/bulk", "/api/campaigns", "/api/agents", "/api/workflows", "/api/conversations"), async (raw, path) => {
-        const res = await api(path, { method: "POST", body: raw, headers: { "content-type": "application/json" } });
-        await expectHandled(res, `${path} ${raw}`);
-      }),
+      fc.asyncProperty(
+        fc.string({ maxLength: 200 }),
+        fc.constantFrom("/api/contacts", "/api/instances", "/api/contacts/bulk", "/api/campaigns", "/api/agents", "/api/workflows", "/api/conversations"),
+        async (raw, path) => {
+          const res = await api(path, { method: "POST", body: raw, headers: { "content-type": "application/json" } });
+          await expectHandled(res, `${path} ${raw}`);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
   it("SQL-ish and HTML strings are stored and returned verbatim", async () => {
     for (const s of NASTY) {
-      const res = await api("/api/contacts", { method: "POST", json: { whatsapp_number: `+1415556${Math.floor(1000 + Math.random() * 8999)}`, name: s, description: s } });
+      const res = await api("/api/contacts", {
+        method: "POST",
+        json: { whatsapp_number: `+1415556${Math.floor(1000 + Math.random() * 8999)}`, name: s, description: s },
+      });
       expect(res.status, s).toBe(201);
       const c = await jsonOf<{ id: string; name: string; description: string }>(res);
       const back = await jsonOf<{ name: string; description: string }>(await api(`/api/contacts/${c.id}`));

@@ -8,14 +8,27 @@ import { deliver, envelope, seedInstance } from "../helpers";
 
 const RUNS = 250;
 // logout.instance / remove.instance carry `data: null` and are valid with any data: left out here.
-const EVENTS = ["qrcode.updated", "connection.update", "status.instance", "messages.upsert", "messages.update", "messages.delete", "send.message", "presence.update", "chats.upsert", "QRCODE_UPDATED", "x".repeat(200)];
+const EVENTS = [
+  "qrcode.updated",
+  "connection.update",
+  "status.instance",
+  "messages.upsert",
+  "messages.update",
+  "messages.delete",
+  "send.message",
+  "presence.update",
+  "chats.upsert",
+  "QRCODE_UPDATED",
+  "x".repeat(200),
+];
 
 const countEvents = async (id: string) =>
   (await env.DB.prepare("SELECT count(*) AS n FROM webhook_events WHERE instance_id = ?").bind(id).first<{ n: number }>())!.n;
 
 const instanceState = async (id: string) =>
-  JSON.stringify(await env.DB.prepare("SELECT status, qr_code_base64, pairing_code, profile_name, disconnect_reason FROM instances WHERE id = ?").bind(id).first());
-
+  JSON.stringify(
+    await env.DB.prepare("SELECT status, qr_code_base64, pairing_code, profile_name, disconnect_reason FROM instances WHERE id = ?").bind(id).first(),
+  );
 
 describe("hostile webhook payloads", () => {
   it("arbitrary JSON bodies: 200 or a recorded 400, never 5xx", async () => {
@@ -29,7 +42,9 @@ describe("hostile webhook payloads", () => {
         if (res.status === 400) {
           expect(json.error?.code).toBe("validation_failed");
           // Recorded (a repeat of the same bad body is the same record, its deliveries counted).
-          const row = await env.DB.prepare("SELECT status, error FROM webhook_events WHERE instance_id = ? AND payload = ?").bind(inst.id, raw).first<{ status: string; error: string }>();
+          const row = await env.DB.prepare("SELECT status, error FROM webhook_events WHERE instance_id = ? AND payload = ?")
+            .bind(inst.id, raw)
+            .first<{ status: string; error: string }>();
           expect(row?.status).toBe("rejected");
           expect(row?.error).toBeTruthy();
         }
@@ -44,7 +59,12 @@ describe("hostile webhook payloads", () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...EVENTS),
-        fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ state: fc.oneof(fc.integer(), fc.boolean(), fc.constant(null)) }), fc.record({ qrcode: fc.oneof(fc.string(), fc.integer()) }), fc.record({ key: fc.anything() })),
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 3 }),
+          fc.record({ state: fc.oneof(fc.integer(), fc.boolean(), fc.constant(null)) }),
+          fc.record({ qrcode: fc.oneof(fc.string(), fc.integer()) }),
+          fc.record({ key: fc.anything() }),
+        ),
         async (event, data) => {
           const res = await deliver(inst, envelope(inst.name, event, data));
           expect(res.status).toBeLessThan(500);

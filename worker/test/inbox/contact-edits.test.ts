@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
 import { api, jsonOf, seedInstance } from "../helpers";
-import { contactByNumber, conversationRow, messageByExternal, phone, send, upsert } from "./fixtures";
 import { installSimulator } from "../simulator-harness";
+import { contactByNumber, conversationRow, messageByExternal, phone, send, upsert } from "./fixtures";
 
 const { restore } = installSimulator();
 afterAll(restore);

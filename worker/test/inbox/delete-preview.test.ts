@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { ConversationView, MessageView } from "../../shared/inbox";
 import { api, eventually, jsonOf, seedInstance } from "../helpers";
 import { type Inst, keyId, messageByExternal, messagesByExternal, phone, send, upsert } from "./fixtures";
-import type { ConversationView, MessageView } from "../../shared/inbox";
 
 const remove = (inst: Inst, from: string, id: string) => send(inst, "messages.delete", { remoteJid: `${from}@s.whatsapp.net`, fromMe: false, id });
 const deleted = (inst: Inst, id: string) => eventually(async () => (await messagesByExternal(inst.id, id))[0]?.deleted_at);

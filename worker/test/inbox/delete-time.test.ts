@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { MessageView } from "../../shared/inbox";
 import { api, deliver, envelope, eventually, jsonOf, seedInstance } from "../helpers";
 import { keyId, messageByExternal, messagesByExternal, phone, send, upsert } from "./fixtures";
-import type { MessageView } from "../../shared/inbox";
 
 describe("messages.delete: when the message was deleted", () => {
   it("is when the delete reached us, not date_time (Evolution in São Paulo: UTC-3 with a Z)", async () => {

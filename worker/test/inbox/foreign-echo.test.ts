@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { seedInstance } from "../helpers";
 import { type Inst, keyId, messageByExternal, messagesByExternal, phone, send, settled, upsert } from "./fixtures";
@@ -8,7 +8,14 @@ const newMsgId = () => `msg_${crypto.randomUUID().replace(/-/g, "").slice(0, 20)
 const DOWN = "Evolution POST /message/sendText → 503: Evolution is down (after 3 attempts)";
 const TIMED_OUT = "Evolution POST /message/sendText/x timed out after 60000 ms (it may still have been delivered)";
 
-type Ours = { type: "text" | "image"; content?: string | null; caption?: string | null; mime?: string | null; status: "pending" | "failed"; error?: string | null };
+type Ours = {
+  type: "text" | "image";
+  content?: string | null;
+  caption?: string | null;
+  mime?: string | null;
+  status: "pending" | "failed";
+  error?: string | null;
+};
 
 /** A conversation with one message of ours in it, as the send consumer left it. */
 async function withOurs(o: Ours) {
@@ -34,7 +41,9 @@ const ourRow = (id: string) => env.DB.prepare("SELECT status, external_id FROM m
 
 /** The object re-checks held deliveries on its alarm; held over an hour, they are given up on. */
 async function anHourLater(inst: Inst) {
-  await env.DB.prepare("UPDATE webhook_events SET received_at = received_at - 2 * 3600 * 1000 WHERE instance_id = ? AND event = 'send.message'").bind(inst.id).run();
+  await env.DB.prepare("UPDATE webhook_events SET received_at = received_at - 2 * 3600 * 1000 WHERE instance_id = ? AND event = 'send.message'")
+    .bind(inst.id)
+    .run();
   await runDurableObjectAlarm(env.WA_INSTANCE.getByName(inst.id));
 }
 
@@ -59,7 +68,11 @@ describe("send.message from another API client", () => {
     await anHourLater(inst);
     const ev = await settled(inst.id, `send.message:${echoId}`);
     const stored = await messagesByExternal(inst.id, echoId);
-    expect({ event: ev.status, error: ev.error, stored: stored.map((s) => s.content) }).toEqual({ event: "processed", error: null, stored: ["Mensagem do bot"] });
+    expect({ event: ev.status, error: ev.error, stored: stored.map((s) => s.content) }).toEqual({
+      event: "processed",
+      error: null,
+      stored: ["Mensagem do bot"],
+    });
   });
 
   it("an image with another caption does not claim our pending image; held past an hour it is stored, not dropped", { timeout: 20_000 }, async () => {

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
-import { api, eventually, jsonOf, seedInstance } from "../helpers";
-import { KINDS, contactByNumber, conversationRow, eventRow, keyId, messageByExternal, messagesByExternal, phone, send, settled, upsert } from "./fixtures";
-import { installSimulator } from "../simulator-harness";
 import type { ConversationView, MessageView } from "../../shared/inbox";
+import { api, eventually, jsonOf, seedInstance } from "../helpers";
+import { installSimulator } from "../simulator-harness";
+import { contactByNumber, conversationRow, eventRow, KINDS, keyId, messageByExternal, messagesByExternal, phone, send, settled, upsert } from "./fixtures";
 
 // Media messages queue a download; the simulator (which knows none of these seeded instances)
 // answers it instead of the network.
@@ -21,7 +21,14 @@ describe("inbound messages.upsert", () => {
     const contact = await contactByNumber(`+${from}`);
     expect(contact).toMatchObject({ name: "Ana Souza", country: "BR" });
     const conv = await conversationRow(m.conversation_id);
-    expect(conv).toMatchObject({ status: "active", unread_count: 1, last_message_content: "Olá, tudo bem?", last_message_at: 1763900123000, contact_id: contact?.id, instance_id: inst.id });
+    expect(conv).toMatchObject({
+      status: "active",
+      unread_count: 1,
+      last_message_content: "Olá, tudo bem?",
+      last_message_at: 1763900123000,
+      contact_id: contact?.id,
+      instance_id: inst.id,
+    });
     expect((await settled(inst.id, `messages.upsert:${id}`)).status).toBe("processed");
     const list = await jsonOf<{ items: ConversationView[] }>(await api(`/api/conversations?instance_id=${inst.id}`));
     expect(list.items[0]).toMatchObject({ id: conv?.id, contact_name: "Ana Souza", contact_number: `+${from}`, instance_name: inst.name, unread_count: 1 });
@@ -48,11 +55,15 @@ describe("inbound messages.upsert", () => {
     const results = await Promise.all([...bodies, ...bodies.slice(0, 6)].map((b) => send(inst, "messages.upsert", b)));
     expect(results.every((r) => r.status === 200)).toBe(true);
     const events = await eventually(async () => {
-      const { results: rows } = await env.DB.prepare("SELECT status, deliveries FROM webhook_events WHERE instance_id = ?").bind(inst.id).all<{ status: string; deliveries: number }>();
+      const { results: rows } = await env.DB.prepare("SELECT status, deliveries FROM webhook_events WHERE instance_id = ?")
+        .bind(inst.id)
+        .all<{ status: string; deliveries: number }>();
       return rows.length === 60 && rows.every((r) => r.status === "processed") && rows.filter((r) => r.deliveries === 2).length === 6 ? rows : null;
     });
     expect(events.reduce((n, e) => n + e.deliveries, 0)).toBe(66);
-    const stored = await env.DB.prepare("SELECT count(*) AS n, count(DISTINCT conversation_id) AS convs FROM messages WHERE instance_id = ?").bind(inst.id).first<{ n: number; convs: number }>();
+    const stored = await env.DB.prepare("SELECT count(*) AS n, count(DISTINCT conversation_id) AS convs FROM messages WHERE instance_id = ?")
+      .bind(inst.id)
+      .first<{ n: number; convs: number }>();
     expect(stored).toEqual({ n: 60, convs: 12 });
     const unread = await env.DB.prepare("SELECT sum(unread_count) AS n FROM conversations WHERE instance_id = ?").bind(inst.id).first<{ n: number }>();
     expect(unread?.n).toBe(60);
@@ -109,7 +120,9 @@ describe("inbound messages.upsert", () => {
   it("a Brazilian mobile whose JID lacks the 9th digit reaches the contact stored with it", async () => {
     const inst = await seedInstance({ status: "open" });
     const local = String(Math.floor(8e7 + Math.random() * 1e7)); // 8 digits, as WhatsApp keeps pre-9 accounts
-    const contact = await jsonOf<{ id: string; whatsapp_number: string }>(await api("/api/contacts", { method: "POST", json: { whatsapp_number: `+55 31 9${local}`, name: "Rita" } }));
+    const contact = await jsonOf<{ id: string; whatsapp_number: string }>(
+      await api("/api/contacts", { method: "POST", json: { whatsapp_number: `+55 31 9${local}`, name: "Rita" } }),
+    );
     expect(contact.whatsapp_number).toBe(`+55319${local}`);
     const id = keyId();
     await send(inst, "messages.upsert", upsert({ id, from: `5531${local}`, pushName: "Rita M." }));
@@ -195,7 +208,11 @@ describe("ordering within one second", () => {
     while (Date.now() % 1000 < 200 || Date.now() % 1000 > 600) await new Promise((r) => setTimeout(r, 20));
     await api(`/api/conversations/${m.conversation_id}/messages`, { method: "POST", json: { type: "text", content: "Qual o seu CEP?" } });
     const reply = keyId();
-    await send(inst, "messages.upsert", upsert({ id: reply, from, ts: Math.floor(Date.now() / 1000), message: { conversation: "Resposta automática: volto já" } }));
+    await send(
+      inst,
+      "messages.upsert",
+      upsert({ id: reply, from, ts: Math.floor(Date.now() / 1000), message: { conversation: "Resposta automática: volto já" } }),
+    );
     await messageByExternal(inst.id, reply);
     const thread = await jsonOf<{ items: MessageView[] }>(await api(`/api/conversations/${m.conversation_id}/messages`));
     expect(thread.items.at(-1)?.content).toBe("Resposta automática: volto já"); // the thread has it last…

@@ -1,11 +1,11 @@
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
-import { api, deliver, envelope, eventually, jsonOf, uid } from "../helpers";
-import { installSimulator } from "../simulator-harness";
-import type { ConversationView, MessageView } from "../../shared/inbox";
-import type { InstanceView } from "../../shared/instances";
 import { sendOne } from "../../inbox/send.queue";
 import { newId } from "../../platform/lib/ids";
+import type { ConversationView, MessageView } from "../../shared/inbox";
+import type { InstanceView } from "../../shared/instances";
+import { api, deliver, envelope, eventually, jsonOf, uid } from "../helpers";
+import { installSimulator } from "../simulator-harness";
 
 // Acks without delay: the simulator's ack timers run inside the queue consumer's invocation
 // (its fetch is the simulator) and workerd cancels them when that invocation ends. Immediate
@@ -33,7 +33,8 @@ async function conversationWith(inst: InstanceView, number = `+55119${String(Mat
   return { conv, digits: number.replace(/\D/g, "") };
 }
 
-const message = async (convId: string, id: string) => (await jsonOf<{ items: MessageView[] }>(await api(`/api/conversations/${convId}/messages`))).items.find((m) => m.id === id);
+const message = async (convId: string, id: string) =>
+  (await jsonOf<{ items: MessageView[] }>(await api(`/api/conversations/${convId}/messages`))).items.find((m) => m.id === id);
 const post = (convId: string, json: unknown) => api(`/api/conversations/${convId}/messages`, { method: "POST", json });
 
 describe("outbound messages through the Evolution simulator", () => {
@@ -51,8 +52,18 @@ describe("outbound messages through the Evolution simulator", () => {
     // The simulator's later acks are timers inside the queue consumer's invocation, which workerd
     // cancels when it ends; READ is delivered here the way Evolution sends it (EVOLUTION.md §4.5).
     const number = digits;
-    const secret = (await env.DB.prepare("SELECT webhook_secret FROM instances WHERE id = ?").bind(inst.id).first<{ webhook_secret: string }>())!.webhook_secret;
-    await deliver({ id: inst.id, secret }, envelope(inst.name, "messages.update", { keyId: acked.external_id, remoteJid: `${number}@s.whatsapp.net`, fromMe: true, status: "READ", instanceId: "x" }));
+    const secret = (await env.DB.prepare("SELECT webhook_secret FROM instances WHERE id = ?").bind(inst.id).first<{ webhook_secret: string }>())!
+      .webhook_secret;
+    await deliver(
+      { id: inst.id, secret },
+      envelope(inst.name, "messages.update", {
+        keyId: acked.external_id,
+        remoteJid: `${number}@s.whatsapp.net`,
+        fromMe: true,
+        status: "READ",
+        instanceId: "x",
+      }),
+    );
     const final = await eventually(async () => ((await message(conv.id, sent.id))?.status === "read" ? message(conv.id, sent.id) : null), 8000);
     const sends = sim.sends(inst.name);
     expect(sends).toHaveLength(1);
@@ -60,7 +71,9 @@ describe("outbound messages through the Evolution simulator", () => {
     expect(sends[0]?.body).toEqual({ number: digits, text: "Seu pedido saiu!" });
     expect(final?.external_id).toBe(sends[0]?.keyId);
     // The send.message echo never became a second message.
-    await eventually(() => env.DB.prepare("SELECT status FROM webhook_events WHERE instance_id = ? AND event = 'send.message' AND status <> 'received'").bind(inst.id).first());
+    await eventually(() =>
+      env.DB.prepare("SELECT status FROM webhook_events WHERE instance_id = ? AND event = 'send.message' AND status <> 'received'").bind(inst.id).first(),
+    );
     const all = await jsonOf<{ items: MessageView[] }>(await api(`/api/conversations/${conv.id}/messages`));
     expect(all.items).toHaveLength(1);
     const list = await jsonOf<{ items: ConversationView[] }>(await api(`/api/conversations?instance_id=${inst.id}`));
@@ -72,13 +85,21 @@ describe("outbound messages through the Evolution simulator", () => {
     const { conv, digits } = await conversationWith(inst);
     const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
     const img = await jsonOf<MessageView>(await post(conv.id, { type: "image", media_base64: `data:image/png;base64,${png}`, caption: "olha" }));
-    const doc = await jsonOf<MessageView>(await post(conv.id, { type: "document", media_base64: btoa("%PDF-1.4 test"), mime_type: "application/pdf", file_name: "orcamento.pdf" }));
+    const doc = await jsonOf<MessageView>(
+      await post(conv.id, { type: "document", media_base64: btoa("%PDF-1.4 test"), mime_type: "application/pdf", file_name: "orcamento.pdf" }),
+    );
     const audio = await jsonOf<MessageView>(await post(conv.id, { type: "audio", media_base64: btoa("OggS fake opus"), mime_type: "audio/ogg" }));
     for (const m of [img, doc, audio]) await eventually(async () => ["sent", "delivered", "read"].includes((await message(conv.id, m.id))?.status ?? ""), 8000);
     const sends = sim.sends(inst.name);
     const byRoute = (r: string) => sends.filter((s) => s.route === r).map((s) => s.body);
     expect(byRoute("sendMedia")).toContainEqual({ number: digits, mediatype: "image", media: png, mimetype: "image/png", caption: "olha" });
-    expect(byRoute("sendMedia")).toContainEqual({ number: digits, mediatype: "document", media: btoa("%PDF-1.4 test"), mimetype: "application/pdf", fileName: "orcamento.pdf" });
+    expect(byRoute("sendMedia")).toContainEqual({
+      number: digits,
+      mediatype: "document",
+      media: btoa("%PDF-1.4 test"),
+      mimetype: "application/pdf",
+      fileName: "orcamento.pdf",
+    });
     expect(byRoute("sendWhatsAppAudio")).toEqual([{ number: digits, audio: btoa("OggS fake opus") }]);
     const shown = await message(conv.id, img.id);
     expect(shown?.content).toBe(`data:image/png;base64,${png}`);
@@ -133,7 +154,9 @@ describe("outbound messages through the Evolution simulator", () => {
     await eventually(async () => sim.sends(inst.name).length === 1);
 
     const [reply] = await sim.inject(inst.name, { from: digits, pushName: "Bia", text: "Sim!" });
-    const row = await eventually(() => env.DB.prepare("SELECT conversation_id FROM messages WHERE external_id = ?").bind(reply!.key.id).first<{ conversation_id: string }>());
+    const row = await eventually(() =>
+      env.DB.prepare("SELECT conversation_id FROM messages WHERE external_id = ?").bind(reply!.key.id).first<{ conversation_id: string }>(),
+    );
     expect(row.conversation_id).toBe(sent.conversation_id);
     // A second message from the archive goes to the same active conversation.
     expect((await jsonOf<MessageView>(await post(conv.id, { type: "text", content: "Ótimo" }))).conversation_id).toBe(sent.conversation_id);
@@ -143,7 +166,9 @@ describe("outbound messages through the Evolution simulator", () => {
     const inst = await openInstance();
     const { conv } = await conversationWith(inst);
     const id = newId("message");
-    await env.DB.prepare("INSERT INTO messages (id, conversation_id, instance_id, type, from_me, content, status, sender, timestamp) VALUES (?, ?, ?, 'text', 1, 'Só uma vez', 'pending', 'user', ?)")
+    await env.DB.prepare(
+      "INSERT INTO messages (id, conversation_id, instance_id, type, from_me, content, status, sender, timestamp) VALUES (?, ?, ?, 'text', 1, 'Só uma vez', 'pending', 'user', ?)",
+    )
       .bind(id, conv.id, inst.id, Date.now())
       .run();
     const unreachable = { getByName: () => ({ outboundSent: () => Promise.reject(new Error("Durable Object reset")) }) };
@@ -172,7 +197,14 @@ describe("inbound media through the simulator", () => {
     const inst = await openInstance();
     const from = `55119${String(Math.floor(1e7 + Math.random() * 9e7))}`;
     const [raw] = await sim.inject(inst.name, { from, pushName: "Caio", media: { type: "image", caption: "produto" } });
-    const row = await eventually(() => env.DB.prepare("SELECT * FROM messages WHERE external_id = ?").bind(raw!.key.id).first<{ id: string; conversation_id: string; media_key: string | null }>().then((r) => (r?.media_key ? r : null)), 8000);
+    const row = await eventually(
+      () =>
+        env.DB.prepare("SELECT * FROM messages WHERE external_id = ?")
+          .bind(raw!.key.id)
+          .first<{ id: string; conversation_id: string; media_key: string | null }>()
+          .then((r) => (r?.media_key ? r : null)),
+      8000,
+    );
     const m = await message(row.conversation_id, row.id);
     expect(m?.type).toBe("image");
     expect(m?.caption).toBe("produto");

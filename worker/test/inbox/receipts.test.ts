@@ -1,10 +1,18 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { MessageView } from "../../shared/inbox";
 import { api, eventually, jsonOf, seedInstance } from "../helpers";
 import { keyId, messageByExternal, messagesByExternal, phone, send, settled, upsert } from "./fixtures";
-import type { MessageView } from "../../shared/inbox";
 
-const update = (id: string, from: string, status: string | number) => ({ keyId: id, remoteJid: `${from}@s.whatsapp.net`, fromMe: true, participant: null, status, instanceId: "uuid", messageId: `cuid${id}` });
+const update = (id: string, from: string, status: string | number) => ({
+  keyId: id,
+  remoteJid: `${from}@s.whatsapp.net`,
+  fromMe: true,
+  participant: null,
+  status,
+  instanceId: "uuid",
+  messageId: `cuid${id}`,
+});
 
 describe("messages.update, messages.delete and send.message", () => {
   it("an update that arrives before its message is held, then applied when the message lands", async () => {
@@ -14,7 +22,9 @@ describe("messages.update, messages.delete and send.message", () => {
     await send(inst, "messages.update", update(id, from, "DELIVERY_ACK"));
     await send(inst, "messages.update", update(id, from, "READ"));
     await new Promise((r) => setTimeout(r, 100));
-    const held = await env.DB.prepare("SELECT status FROM webhook_events WHERE instance_id = ? AND event = 'messages.update'").bind(inst.id).all<{ status: string }>();
+    const held = await env.DB.prepare("SELECT status FROM webhook_events WHERE instance_id = ? AND event = 'messages.update'")
+      .bind(inst.id)
+      .all<{ status: string }>();
     expect(held.results.map((r) => r.status)).toEqual(["received", "received"]);
     await send(inst, "messages.upsert", upsert({ id, from, fromMe: true, pushName: "Você" }));
     await eventually(async () => (await messagesByExternal(inst.id, id))[0]?.status === "read");
@@ -58,7 +68,11 @@ describe("messages.update, messages.delete and send.message", () => {
     await send(inst, "messages.upsert", upsert({ id: first, from }));
     const m = await messageByExternal(inst.id, first);
     const pending = "msg_PENDINGECHOTEST" + Math.random().toString(36).slice(2, 4).padEnd(2, "x");
-    await env.DB.prepare("INSERT INTO messages (id, conversation_id, instance_id, type, from_me, content, status, sender) VALUES (?, ?, ?, 'text', 1, 'Pedido confirmado', 'pending', 'user')").bind(pending, m.conversation_id, inst.id).run();
+    await env.DB.prepare(
+      "INSERT INTO messages (id, conversation_id, instance_id, type, from_me, content, status, sender) VALUES (?, ?, ?, 'text', 1, 'Pedido confirmado', 'pending', 'user')",
+    )
+      .bind(pending, m.conversation_id, inst.id)
+      .run();
     const echoId = keyId();
     const echo = { ...upsert({ id: echoId, from, fromMe: true, pushName: "Você", message: { conversation: "Pedido confirmado" } }), status: "PENDING" };
     await send(inst, "send.message", echo);

@@ -1,13 +1,13 @@
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
-import { seedInstance } from "../helpers";
-import { type Inst, contactByNumber, messageByExternal, phone, send, upsert } from "./fixtures";
-import { installSimulator } from "../simulator-harness";
-import { InstanceInbox, type MessageResult } from "../../inbox/instance-inbox";
-import { getDb } from "../../platform/db/client";
 import { insertContact } from "../../contacts/contacts.queries";
 import { insertConversationStmt } from "../../inbox/conversations.queries";
+import { InstanceInbox, type MessageResult } from "../../inbox/instance-inbox";
+import { getDb } from "../../platform/db/client";
 import { newId } from "../../platform/lib/ids";
+import { seedInstance } from "../helpers";
+import { installSimulator } from "../simulator-harness";
+import { contactByNumber, type Inst, messageByExternal, phone, send, upsert } from "./fixtures";
 
 const { restore } = installSimulator();
 afterAll(restore);
@@ -62,7 +62,9 @@ describe("a new instance object", () => {
     for (const [i, from] of senders.entries()) {
       const m = await messageByExternal(inst.id, next[i]!.key.id);
       const contact = await contactByNumber(`+${from}`);
-      const conv = await env.DB.prepare("SELECT contact_id, unread_count FROM conversations WHERE id = ?").bind(m.conversation_id).first<{ contact_id: string; unread_count: number }>();
+      const conv = await env.DB.prepare("SELECT contact_id, unread_count FROM conversations WHERE id = ?")
+        .bind(m.conversation_id)
+        .first<{ contact_id: string; unread_count: number }>();
       expect(conv).toEqual({ contact_id: contact!.id, unread_count: 2 });
     }
   });
@@ -72,7 +74,11 @@ describe("a new instance object", () => {
     const db = getDb(env.DB);
     // Stored as written (e.g. by an older import): the JID's digits are these, but the sender's
     // number is the normalised one (+54 9 11 …), which is whom the message is from.
-    const raw = await insertContact(db, { id: newId("contact"), name: "Raw", whatsappNumber: "+54111512345678", country: null, tags: [], llmContext: {} }, Date.now());
+    const raw = await insertContact(
+      db,
+      { id: newId("contact"), name: "Raw", whatsappNumber: "+54111512345678", country: null, tags: [], llmContext: {} },
+      Date.now(),
+    );
     await insertConversationStmt(db, { id: newId("conversation"), instanceId: inst.id, instanceName: inst.name, contactId: raw.id, contactName: raw.name });
     const { env: e, statements } = countingEnv();
     const item = upsert({ from: "54111512345678", pushName: "Normalised" });

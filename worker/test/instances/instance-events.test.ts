@@ -58,7 +58,15 @@ describe("instance lifecycle events", () => {
   it("stores the QR and pairing code, then opens with profile details and clears the QR", async () => {
     const inst = await seedInstance();
     const t0 = Date.now();
-    await deliver(inst, envelope(inst.name, "qrcode.updated", { qrcode: { instance: inst.name, pairingCode: "WZYEH1YY", code: "2@abc", base64: QR } }, new Date(t0).toISOString()));
+    await deliver(
+      inst,
+      envelope(
+        inst.name,
+        "qrcode.updated",
+        { qrcode: { instance: inst.name, pairingCode: "WZYEH1YY", code: "2@abc", base64: QR } },
+        new Date(t0).toISOString(),
+      ),
+    );
     const withQr = await eventually(async () => {
       const r = await instanceRow(inst.id);
       return r?.qr_code_base64 ? r : null;
@@ -67,7 +75,19 @@ describe("instance lifecycle events", () => {
     expect(withQr.pairing_code).toBe("WZYEH1YY");
     await deliver(
       inst,
-      envelope(inst.name, "connection.update", { instance: inst.name, wuid: "5511988887777@s.whatsapp.net", profileName: "Shop", profilePictureUrl: "https://pps.whatsapp.net/x.jpg", state: "open", statusReason: 200 }, new Date(t0 + 1000).toISOString()),
+      envelope(
+        inst.name,
+        "connection.update",
+        {
+          instance: inst.name,
+          wuid: "5511988887777@s.whatsapp.net",
+          profileName: "Shop",
+          profilePictureUrl: "https://pps.whatsapp.net/x.jpg",
+          state: "open",
+          statusReason: 200,
+        },
+        new Date(t0 + 1000).toISOString(),
+      ),
     );
     const open = await eventually(async () => {
       const r = await instanceRow(inst.id);

@@ -1,8 +1,8 @@
 import { env, exports } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
+import type { InstanceView } from "../../shared/instances";
 import { api, eventually, jsonOf, uid } from "../helpers";
 import { installSimulator } from "../simulator-harness";
-import type { InstanceView } from "../../shared/instances";
 
 const { sim, restore } = installSimulator();
 afterAll(restore);
@@ -107,7 +107,10 @@ describe("instances API against the Evolution simulator", () => {
   it("answers 502 and keeps the row when Evolution fails to delete", async () => {
     const { body } = await create();
     const spy = sim.app.fetch;
-    sim.app.fetch = async (req: Request) => (req.method === "DELETE" ? new Response(JSON.stringify({ status: 500, error: "Internal Server Error", response: { message: ["boom"] } }), { status: 500 }) : spy(req));
+    sim.app.fetch = async (req: Request) =>
+      req.method === "DELETE"
+        ? new Response(JSON.stringify({ status: 500, error: "Internal Server Error", response: { message: ["boom"] } }), { status: 500 })
+        : spy(req);
     try {
       const del = await api(`/api/instances/${body.id}`, { method: "DELETE" });
       expect(del.status).toBe(502);

@@ -2,8 +2,8 @@ import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
 import { runMenus } from "../../menus/runtime";
 import { api, eventually, jsonOf, seedInstance, uid } from "../helpers";
-import { installSimulator } from "../simulator-harness";
 import { phone, send, upsert } from "../inbox/fixtures";
+import { installSimulator } from "../simulator-harness";
 import { SUPPORT_MENU } from "./templates.test";
 
 const { restore } = installSimulator();
@@ -48,7 +48,9 @@ describe("menus on inbound messages", () => {
     expect(first.content).toBe("Hi! How can we help?\n\n1. Talk to sales\n2. Opening hours\n\nReply with the number of your choice.");
     expect((await state(inst.id, from))?.conversation_flow).toBe(wf.name);
     // The inbox shows the running menu on the conversation.
-    const convId = (await env.DB.prepare("SELECT c.id FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE ct.whatsapp_number = ?").bind(`+${from}`).first<{ id: string }>())!.id;
+    const convId = (await env.DB.prepare("SELECT c.id FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE ct.whatsapp_number = ?")
+      .bind(`+${from}`)
+      .first<{ id: string }>())!.id;
     const view = await jsonOf<{ flow: { name: string; step: string } | null }>(await api(`/api/conversations/${convId}`));
     expect(view.flow).toMatchObject({ name: wf.name, step: "main" });
 
@@ -82,7 +84,9 @@ describe("menus on inbound messages", () => {
     expect(await state(inst.id, from)).toBeNull();
     // The end step's actions follow its closing words.
     const conv = await eventually(async () => {
-      const r = await env.DB.prepare("SELECT c.agent_paused, ct.tags, ct.llm_context FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE ct.whatsapp_number = ? AND c.instance_id = ?")
+      const r = await env.DB.prepare(
+        "SELECT c.agent_paused, ct.tags, ct.llm_context FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE ct.whatsapp_number = ? AND c.instance_id = ?",
+      )
         .bind(`+${from}`, inst.id)
         .first<{ agent_paused: number; tags: string; llm_context: string }>();
       return r?.agent_paused === 1 ? r : null;
@@ -103,7 +107,11 @@ describe("menus on inbound messages", () => {
     expect((await state(inst.id, b))?.current_step).toBe("main");
 
     // Thirty-one minutes later (ttl 30): b's answer finds the flow expired and it resets.
-    const conv = await env.DB.prepare("SELECT c.* FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE ct.whatsapp_number = ? AND c.instance_id = ?").bind(`+${b}`, inst.id).first<Record<string, unknown>>();
+    const conv = await env.DB.prepare(
+      "SELECT c.* FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE ct.whatsapp_number = ? AND c.instance_id = ?",
+    )
+      .bind(`+${b}`, inst.id)
+      .first<Record<string, unknown>>();
     const s = await state(inst.id, b);
     const later = s!.expires_at + 60_000;
     const outcome = await runMenus(env, { instanceId: inst.id, contactId: conv!.contact_id as string, conversationId: conv!.id as string, text: "2" }, later);

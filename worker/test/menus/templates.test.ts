@@ -25,7 +25,10 @@ type Err = { error: { code: string; message: string; details: { path: string; me
 describe("workflow templates API", () => {
   it("creates, lists, previews, updates and deletes", async () => {
     const name = `support-${uid()}`;
-    const res = await api("/api/workflows", { method: "POST", json: { name, type: "text", trigger_keywords: ["menu", "ajuda"], menu_structure: SUPPORT_MENU } });
+    const res = await api("/api/workflows", {
+      method: "POST",
+      json: { name, type: "text", trigger_keywords: ["menu", "ajuda"], menu_structure: SUPPORT_MENU },
+    });
     expect(res.status).toBe(201);
     const wf = await jsonOf<{ id: string; preview: string; is_active: boolean; menu_structure: { ttl_minutes: number } }>(res);
     expect(wf.id).toMatch(/^wf_/);
@@ -51,12 +54,16 @@ describe("workflow templates API", () => {
     expect(err.details[0]).toEqual({ path: "menu_structure.steps.main.options.1.next", message: 'Step "horas" does not exist' });
 
     const noStart = { ...SUPPORT_MENU, start: "nope" };
-    const r2 = await jsonOf<Err>(await api("/api/workflows", { method: "POST", json: { name: `b-${uid()}`, trigger_keywords: ["x"], menu_structure: noStart } }));
+    const r2 = await jsonOf<Err>(
+      await api("/api/workflows", { method: "POST", json: { name: `b-${uid()}`, trigger_keywords: ["x"], menu_structure: noStart } }),
+    );
     expect(r2.error.details[0]?.path).toBe("menu_structure.start");
 
     const twoKinds = structuredClone(SUPPORT_MENU) as unknown as { steps: Record<string, Record<string, unknown>> };
     twoKinds.steps.hours!.input = { key: "x", next: "main" };
-    const r3 = await jsonOf<Err>(await api("/api/workflows", { method: "POST", json: { name: `b-${uid()}`, trigger_keywords: ["x"], menu_structure: twoKinds } }));
+    const r3 = await jsonOf<Err>(
+      await api("/api/workflows", { method: "POST", json: { name: `b-${uid()}`, trigger_keywords: ["x"], menu_structure: twoKinds } }),
+    );
     expect(r3.error.details[0]?.path).toBe("menu_structure.steps.hours");
     expect(r3.error.details[0]?.message).toMatch(/exactly one of options, input or end/);
 
@@ -73,7 +80,10 @@ describe("menu engine", () => {
     expect(matchesKeyword("ajudante", "ajuda")).toBe(false);
     expect(matchesKeyword("quero o MENÚ", "menu")).toBe(true);
     expect(matchesKeyword("show me the main menu please", "main menu")).toBe(true);
-    const t = findTrigger("menu", [{ name: "a", triggerKeywords: ["sales"], menu }, { name: "b", triggerKeywords: ["menu"], menu }]);
+    const t = findTrigger("menu", [
+      { name: "a", triggerKeywords: ["sales"], menu },
+      { name: "b", triggerKeywords: ["menu"], menu },
+    ]);
     expect(t?.name).toBe("b");
   });
 

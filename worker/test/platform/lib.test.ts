@@ -1,12 +1,12 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { listActiveMenus } from "../../menus/menus.queries";
+import { getDb } from "../../platform/db/client";
+import { menuTemplates } from "../../platform/db/schema";
 import { ID_PREFIXES, isId, newId } from "../../platform/lib/ids";
 import { decodeCursor, encodeCursor, pageOf } from "../../platform/lib/pagination";
-import { redact, redactUrl } from "../../platform/lib/redact";
 import { RateWindow } from "../../platform/lib/rate-window";
-import { env } from "cloudflare:workers";
-import { getDb } from "../../platform/db/client";
-import { listActiveMenus } from "../../menus/menus.queries";
-import { menuTemplates } from "../../platform/db/schema";
+import { redact, redactUrl } from "../../platform/lib/redact";
 import { cached, invalidate } from "../../platform/lib/ttl-cache";
 
 describe("ids", () => {
@@ -40,7 +40,13 @@ describe("cursor pagination", () => {
 
 describe("redaction", () => {
   it("masks credentials and elides base64", () => {
-    const out = redact({ apikey: "k", headers: { "x-parley-secret": "s" }, hash: "h", qrcode: { base64: `data:image/png;base64,${"A".repeat(500)}` }, ok: true }) as Record<string, unknown>;
+    const out = redact({
+      apikey: "k",
+      headers: { "x-parley-secret": "s" },
+      hash: "h",
+      qrcode: { base64: `data:image/png;base64,${"A".repeat(500)}` },
+      ok: true,
+    }) as Record<string, unknown>;
     expect(JSON.stringify(out)).not.toMatch(/"k"|"s"|"h"|AAAAAAAAAAAA/);
     expect(out.ok).toBe(true);
     expect(redactUrl("http://x/api?token=abc&q=1")).toBe("/api?token=[redacted]&q=1");

@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { getTableConfig, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
-import * as schema from "../../platform/db/schema";
 import { getDb } from "../../platform/db/client";
-import { newId } from "../../platform/lib/ids";
 import { dbErrorMessage } from "../../platform/db/errors";
+import * as schema from "../../platform/db/schema";
+import { newId } from "../../platform/lib/ids";
 
 const failure = (p: Promise<unknown>) => p.then(() => "no error", dbErrorMessage);
 
@@ -56,7 +56,10 @@ describe("migrated database agrees with the drizzle schema", () => {
     expect(fromDb).toEqual(fromSchema);
 
     const { results: idx } = await env.DB.prepare(`PRAGMA index_list(${name})`).all<{ name: string; unique: number; origin: string }>();
-    const dbIndexes = idx.filter((i) => i.origin === "c").map((i) => `${i.name}:${i.unique}`).sort();
+    const dbIndexes = idx
+      .filter((i) => i.origin === "c")
+      .map((i) => `${i.name}:${i.unique}`)
+      .sort();
     const schemaIndexes = [
       ...cfg.indexes.map((i) => `${i.config.name}:${i.config.unique ? 1 : 0}`),
       ...cfg.columns.filter((c) => c.isUnique).map((c) => `${c.uniqueName}:1`),
@@ -69,7 +72,9 @@ describe("constraints the behaviour needs", () => {
   const db = getDb(env.DB);
 
   it("refuses a second contact with the same number", async () => {
-    const number = `+1555${Math.floor(Math.random() * 1e7).toString().padStart(7, "0")}`;
+    const number = `+1555${Math.floor(Math.random() * 1e7)
+      .toString()
+      .padStart(7, "0")}`;
     await db.insert(schema.contacts).values({ id: newId("contact"), whatsappNumber: number });
     expect(await failure(db.insert(schema.contacts).values({ id: newId("contact"), whatsappNumber: number }))).toMatch(
       /UNIQUE constraint failed: contacts.whatsapp_number/,
@@ -106,7 +111,10 @@ describe("constraints the behaviour needs", () => {
   it("deleting a contact removes its tag rows", async () => {
     const contactId = newId("contact");
     await db.insert(schema.contacts).values({ id: contactId, whatsappNumber: `+1888${Date.now() % 1e7}` });
-    await db.insert(schema.contactTags).values([{ contactId, tag: "vip" }, { contactId, tag: "lead" }]);
+    await db.insert(schema.contactTags).values([
+      { contactId, tag: "vip" },
+      { contactId, tag: "lead" },
+    ]);
     await env.DB.prepare("DELETE FROM contacts WHERE id = ?").bind(contactId).run();
     const left = await env.DB.prepare("SELECT count(*) AS n FROM contact_tags WHERE contact_id = ?").bind(contactId).first<{ n: number }>();
     expect(left?.n).toBe(0);

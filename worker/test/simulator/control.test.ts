@@ -4,7 +4,13 @@ import { describe, expect, it } from "vitest";
 import { createInstance, setup } from "./sim-helpers";
 
 const control = (sim: { app: { fetch: (r: Request) => Response | Promise<Response> } }, method: string, path: string, body?: unknown) =>
-  sim.app.fetch(new Request(`http://evolution.test/_sim${path}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) }));
+  sim.app.fetch(
+    new Request(`http://evolution.test/_sim${path}`, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }),
+  );
 
 describe("fail next N sends", () => {
   it("fails exactly N valid sends with the chosen status, then recovers", async () => {
@@ -18,7 +24,10 @@ describe("fail next N sends", () => {
     expect(statuses).toEqual([503, 503, 201]);
     const res = await control(ctx.sim, "POST", `/instances/${ref.instanceName}/fail-sends`, { count: 1, status: 400, message: "nope" });
     expect(await res.json()).toEqual({ remaining: 1, status: 400, message: "nope" });
-    await expect(ctx.client.sendText(ref, { number: "5511988887777", text: "b" })).rejects.toMatchObject({ status: 400, message: expect.stringContaining("nope") });
+    await expect(ctx.client.sendText(ref, { number: "5511988887777", text: "b" })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining("nope"),
+    });
     await ctx.client.sendText(ref, { number: "5511988887777", text: "c" });
     await ctx.sim.idle();
     expect(ctx.events("send.message")).toHaveLength(2);
@@ -60,7 +69,8 @@ describe("delivery chaos", () => {
     const ctx = setup({
       respond: (d) => {
         if (d.body.event === "connection.update" && (d.body.data as { state: string }).state === "open") return new Response("unauthorized", { status: 401 });
-        if (d.body.event === "messages.upsert" && ++calls < 3) return calls === 1 ? new Response("busy", { status: 500 }) : Promise.reject(new TypeError("connection refused"));
+        if (d.body.event === "messages.upsert" && ++calls < 3)
+          return calls === 1 ? new Response("busy", { status: 500 }) : Promise.reject(new TypeError("connection refused"));
         return new Response("ok");
       },
     });
@@ -88,7 +98,12 @@ describe("/_sim JSON API and page", () => {
     const scanned = await control(ctx.sim, "POST", `/instances/${ref.instanceName}/scan`, { profileName: "Loja" });
     expect(await scanned.json()).toMatchObject({ state: "open", profileName: "Loja" });
     expect((await control(ctx.sim, "POST", `/instances/${ref.instanceName}/scan`, {})).status).toBe(409);
-    const injected = await control(ctx.sim, "POST", `/instances/${ref.instanceName}/inbound`, { messages: [{ from: "5511977776666", pushName: "Zé", text: "oi" }, { from: "5511977776666", media: { type: "sticker" } }] });
+    const injected = await control(ctx.sim, "POST", `/instances/${ref.instanceName}/inbound`, {
+      messages: [
+        { from: "5511977776666", pushName: "Zé", text: "oi" },
+        { from: "5511977776666", media: { type: "sticker" } },
+      ],
+    });
     expect(injected.status).toBe(201);
     expect(((await injected.json()) as { messages: unknown[] }).messages).toHaveLength(2);
     expect((await control(ctx.sim, "POST", `/instances/${ref.instanceName}/inbound`, { text: "no sender" })).status).toBe(400);

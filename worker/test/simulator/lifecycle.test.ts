@@ -1,7 +1,7 @@
 // QR codes, scanning, logout/delete and how each webhook is routed (EVOLUTION.md §3, §4.1, §4.2, §4.7).
 import { describe, expect, it } from "vitest";
-import { PNG_SIGNATURE, base64ToBytes } from "../../../simulator/png";
-import { HOOK_URL, createInstance, setup } from "./sim-helpers";
+import { base64ToBytes, PNG_SIGNATURE } from "../../../simulator/png";
+import { createInstance, HOOK_URL, setup } from "./sim-helpers";
 
 describe("QR codes", () => {
   it("delivers qrcode.updated with a real PNG data URL and serves the same QR on connect", async () => {
@@ -75,7 +75,19 @@ describe("scan and disconnect", () => {
     expect((await ctx.client.deleteInstance(ref)).response.message).toBe("Instance deleted");
     await ctx.sim.idle();
     const seq = ctx.delivered.slice(from).map((d) => d.body.event);
-    expect(seq).toEqual(["connection.update", "status.instance", "logout.instance", "connection.update", "qrcode.updated", "connection.update", "connection.update", "status.instance", "logout.instance", "instance.delete", "remove.instance"]);
+    expect(seq).toEqual([
+      "connection.update",
+      "status.instance",
+      "logout.instance",
+      "connection.update",
+      "qrcode.updated",
+      "connection.update",
+      "connection.update",
+      "status.instance",
+      "logout.instance",
+      "instance.delete",
+      "remove.instance",
+    ]);
     expect(ctx.delivered[from]?.body.data).toEqual({ instance: ref.instanceName, state: "close", statusReason: 401 });
     expect(ctx.events("logout.instance")[0]?.body.data).toBeNull();
     expect(ctx.events("remove.instance")[0]?.body.data).toBeNull();

@@ -1,7 +1,7 @@
 // Sends (send.message + messages.update acks) and injected inbound messages (messages.upsert,
 // media served by getBase64FromMediaMessage) — EVOLUTION.md §2.9–2.14, §4.3–4.5.
 import { describe, expect, it } from "vitest";
-import { PNG_SIGNATURE, base64ToBytes } from "../../../simulator/png";
+import { base64ToBytes, PNG_SIGNATURE } from "../../../simulator/png";
 import { createInstance, evo, setup } from "./sim-helpers";
 
 type Upsert = {
@@ -20,13 +20,22 @@ describe("sends", () => {
     const ctx = setup({ now: () => 1_760_000_000_123 });
     const ref = await createInstance(ctx, { open: true });
     const sent = await ctx.client.sendText(ref, { number: "+55 11 98888-7777", text: "Olá!" });
-    expect(sent).toMatchObject({ key: { remoteJid: "5511988887777@s.whatsapp.net", fromMe: true, id: expect.stringMatching(/^3EB0/) }, status: "PENDING", message: { conversation: "Olá!" }, messageType: "conversation", messageTimestamp: 1_760_000_000, source: "web" });
+    expect(sent).toMatchObject({
+      key: { remoteJid: "5511988887777@s.whatsapp.net", fromMe: true, id: expect.stringMatching(/^3EB0/) },
+      status: "PENDING",
+      message: { conversation: "Olá!" },
+      messageType: "conversation",
+      messageTimestamp: 1_760_000_000,
+      source: "web",
+    });
     await ctx.sim.idle();
     expect(ctx.events("send.message")[0]?.body.data).toEqual(sent);
     const updates = ctx.events("messages.update").map((d) => d.body.data as { keyId: string; remoteJid: string; fromMe: boolean; status: string });
     expect(updates.map((u) => u.status)).toEqual(["SERVER_ACK", "DELIVERY_ACK", "READ"]);
     expect(updates.every((u) => u.keyId === sent.key.id && u.fromMe && u.remoteJid === sent.key.remoteJid)).toBe(true);
-    expect(ctx.sim.sends(ref.instanceName)).toEqual([{ at: expect.any(String), route: "sendText", body: { number: "+55 11 98888-7777", text: "Olá!" }, status: 201, keyId: sent.key.id }]);
+    expect(ctx.sim.sends(ref.instanceName)).toEqual([
+      { at: expect.any(String), route: "sendText", body: { number: "+55 11 98888-7777", text: "Olá!" }, status: 201, keyId: sent.key.id },
+    ]);
     const found = await ctx.client.findMessages(ref, { where: { key: { id: sent.key.id } } });
     expect(found.records[0]?.MessageUpdate?.map((u) => u.status)).toEqual(["SERVER_ACK", "DELIVERY_ACK", "READ"]);
   });
@@ -40,13 +49,21 @@ describe("sends", () => {
       { jid: "5511977776666@s.whatsapp.net", exists: false, number: "5511977776666" },
       { jid: "5511988887777@s.whatsapp.net", exists: true, number: "5511988887777" },
     ]);
-    await expect(ctx.client.sendText(ref, { number: "5511977776666", text: "x" })).rejects.toMatchObject({ status: 400, message: expect.stringContaining("5511977776666 is not on WhatsApp") });
+    await expect(ctx.client.sendText(ref, { number: "5511977776666", text: "x" })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining("5511977776666 is not on WhatsApp"),
+    });
   });
 
   it("sends media with the client's cleaned body and serves sent base64 back", async () => {
     const ctx = setup();
     const ref = await createInstance(ctx, { open: true });
-    const sent = await ctx.client.sendMedia(ref, { number: "5511988887777", mediatype: "document", media: "data:application/pdf;base64,JVBERi0xLjQK", caption: "Invoice" });
+    const sent = await ctx.client.sendMedia(ref, {
+      number: "5511988887777",
+      mediatype: "document",
+      media: "data:application/pdf;base64,JVBERi0xLjQK",
+      caption: "Invoice",
+    });
     expect(sent.messageType).toBe("documentMessage");
     expect(sent.message?.documentMessage).toMatchObject({ fileName: "document.pdf", mimetype: "application/pdf", caption: "Invoice" });
     const media = await ctx.client.getBase64FromMediaMessage(ref, sent.key.id);
@@ -98,7 +115,13 @@ describe("inbound messages", () => {
     await ctx.sim.idle();
     const upserts = ctx.events("messages.upsert").map((d) => d.body.data as Upsert);
     expect(upserts.map((u) => u.messageType)).toEqual(["imageMessage", "audioMessage", "documentMessage"]);
-    expect(upserts[0]?.message.imageMessage).toMatchObject({ url: expect.stringContaining("mmg.whatsapp.net"), mimetype: "image/png", caption: "look", directPath: expect.any(String), mediaKey: expect.any(Object) });
+    expect(upserts[0]?.message.imageMessage).toMatchObject({
+      url: expect.stringContaining("mmg.whatsapp.net"),
+      mimetype: "image/png",
+      caption: "look",
+      directPath: expect.any(String),
+      mediaKey: expect.any(Object),
+    });
     expect(upserts[1]?.message.audioMessage).toMatchObject({ ptt: true, mimetype: "audio/ogg; codecs=opus", seconds: expect.any(Number) });
     expect(upserts[2]?.message.documentMessage).toMatchObject({ fileName: "quote.pdf", title: "quote.pdf" });
     const png = await ctx.client.getBase64FromMediaMessage(ref, image?.key.id ?? "");

@@ -1,9 +1,10 @@
 // Shared wiring for simulator tests: a simulator whose webhook deliveries land in an array, and
 // the real Evolution client talking to it through sim.app.fetch (no network).
-import { createEvolutionClient } from "../../platform/evolution/client";
-import type { InstanceRef } from "../../platform/evolution/client";
-import { createEvolutionSimulator } from "../../../simulator";
+
 import type { SimulatorOptions } from "../../../simulator";
+import { createEvolutionSimulator } from "../../../simulator";
+import type { InstanceRef } from "../../platform/evolution/client";
+import { createEvolutionClient } from "../../platform/evolution/client";
 import { uid } from "../helpers";
 
 export const GLOBAL_KEY = "sim-global-key";
@@ -45,7 +46,10 @@ export function evo(sim: { app: { fetch: (r: Request) => Response | Promise<Resp
 }
 
 /** Creates an instance through the client (nested webhook with headers) and optionally scans it. */
-export async function createInstance(ctx: ReturnType<typeof setup>, opts: { open?: boolean; events?: string[]; byEvents?: boolean } = {}): Promise<InstanceRef> {
+export async function createInstance(
+  ctx: ReturnType<typeof setup>,
+  opts: { open?: boolean; events?: string[]; byEvents?: boolean } = {},
+): Promise<InstanceRef> {
   const instanceName = `inst-${uid()}`;
   const created = await ctx.client.createInstance({
     instanceName,

@@ -1,10 +1,16 @@
 // The simulator rejects what Evolution v2 rejects, with Evolution's envelope and status codes.
 import { describe, expect, it } from "vitest";
 import { uid } from "../helpers";
-import { GLOBAL_KEY, createInstance, evo, setup } from "./sim-helpers";
+import { createInstance, evo, GLOBAL_KEY, setup } from "./sim-helpers";
 
 const body = async (res: Response) => (await res.json()) as { status: number; error: string; response: { message: unknown } };
-const create = (name: string, extra: Record<string, unknown> = {}) => ({ instanceName: name, integration: "WHATSAPP-BAILEYS", qrcode: true, webhook: { url: "https://crm.example.com/h", events: [] }, ...extra });
+const create = (name: string, extra: Record<string, unknown> = {}) => ({
+  instanceName: name,
+  integration: "WHATSAPP-BAILEYS",
+  qrcode: true,
+  webhook: { url: "https://crm.example.com/h", events: [] },
+  ...extra,
+});
 
 describe("instance/create", () => {
   it("needs the global key, a valid integration, a free name and webhook.events", async () => {
@@ -54,12 +60,37 @@ describe("v1 and invalid bodies", () => {
       [path("message/sendText"), { number: "5511988887777", textMessage: { text: "hi" } }, 400, ['instance requires property "text"']],
       [path("message/sendText"), { number: "5511988887777", text: "   " }, 400, ["Text is required"]],
       [path("message/sendText"), { text: "hi" }, 400, ['instance requires property "number"']],
-      [path("message/sendMedia"), { number: "5511988887777", mediatype: "image", media: "data:image/png;base64,iVBORw0KGgo=" }, 400, ["Owned media must be a url or base64"]],
-      [path("message/sendMedia"), { number: "5511988887777", mediaMessage: { mediatype: "image", media: "https://x.example.com/a.jpg" } }, 400, ['instance requires property "mediatype"']],
-      [path("message/sendMedia"), { number: "5511988887777", mediatype: "document", media: "JVBERi0xLjQK" }, 400, ["For base64 the file name must be informed."]],
-      [path("message/sendWhatsAppAudio"), { number: "5511988887777", audioMessage: { audio: "https://x.example.com/a.ogg" } }, 400, ['instance requires property "audio"']],
+      [
+        path("message/sendMedia"),
+        { number: "5511988887777", mediatype: "image", media: "data:image/png;base64,iVBORw0KGgo=" },
+        400,
+        ["Owned media must be a url or base64"],
+      ],
+      [
+        path("message/sendMedia"),
+        { number: "5511988887777", mediaMessage: { mediatype: "image", media: "https://x.example.com/a.jpg" } },
+        400,
+        ['instance requires property "mediatype"'],
+      ],
+      [
+        path("message/sendMedia"),
+        { number: "5511988887777", mediatype: "document", media: "JVBERi0xLjQK" },
+        400,
+        ["For base64 the file name must be informed."],
+      ],
+      [
+        path("message/sendWhatsAppAudio"),
+        { number: "5511988887777", audioMessage: { audio: "https://x.example.com/a.ogg" } },
+        400,
+        ['instance requires property "audio"'],
+      ],
       [path("webhook/set"), { url: "https://crm.example.com/h", enabled: true, events: [] }, 400, ['instance requires property "webhook"']],
-      [path("webhook/set"), { webhook: { enabled: true, url: "https://crm.example.com/h", events: ["MESSAGES_UPSERTED"] } }, 400, [expect.stringContaining("instance.webhook.events[0] is not one of enum values")]],
+      [
+        path("webhook/set"),
+        { webhook: { enabled: true, url: "https://crm.example.com/h", events: ["MESSAGES_UPSERTED"] } },
+        400,
+        [expect.stringContaining("instance.webhook.events[0] is not one of enum values")],
+      ],
     ];
     for (const [p, payload, status, message] of cases) {
       const res = await evo(ctx.sim, "POST", p, payload, ref.token);
@@ -77,7 +108,9 @@ describe("v1 and invalid bodies", () => {
   it("answers logout of a closed instance with 400 and restart of a closed one with HTTP 200 {error:true}", async () => {
     const ctx = setup();
     const name = `n-${uid()}`;
-    const created = (await (await evo(ctx.sim, "POST", "/instance/create", { instanceName: name, integration: "WHATSAPP-BAILEYS" })).json()) as { hash: string };
+    const created = (await (await evo(ctx.sim, "POST", "/instance/create", { instanceName: name, integration: "WHATSAPP-BAILEYS" })).json()) as {
+      hash: string;
+    };
     const logout = await evo(ctx.sim, "DELETE", `/instance/logout/${name}`, undefined, created.hash);
     expect([logout.status, (await body(logout)).response.message]).toEqual([400, [`The "${name}" instance is not connected`]]);
     const restart = await evo(ctx.sim, "POST", `/instance/restart/${name}`, undefined, created.hash);

@@ -41,8 +41,8 @@ export function Layout({ children }: { children: ComponentChildren }) {
       </header>
       <main class="content">{children}</main>
       <footer class="footer">
-        Parley connects to WhatsApp through <a href="https://github.com/EvolutionAPI/evolution-api">Evolution API</a>{" "}
-        (Apache-2.0, with its notice). <a href="/about">About</a>
+        Parley connects to WhatsApp through <a href="https://github.com/EvolutionAPI/evolution-api">Evolution API</a> (Apache-2.0, with its notice).{" "}
+        <a href="/about">About</a>
       </footer>
     </div>
   );

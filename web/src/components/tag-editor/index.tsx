@@ -21,7 +21,10 @@ export function TagEditor({
 }) {
   const [draft, setDraft] = useState("");
   const add = (raw: string) => {
-    const parts = raw.split(/[,;]/).map(normaliseTag).filter((t) => t !== "");
+    const parts = raw
+      .split(/[,;]/)
+      .map(normaliseTag)
+      .filter((t) => t !== "");
     const next = [...tags];
     for (const t of parts) if (!next.includes(t)) next.push(t);
     if (next.length !== tags.length) onChange(next);
@@ -67,9 +70,11 @@ export function TagEditor({
       </div>
       {suggestions.length > 0 && (
         <datalist id={listId}>
-          {suggestions.filter((s) => !tags.includes(s)).map((s) => (
-            <option key={s} value={s} />
-          ))}
+          {suggestions
+            .filter((s) => !tags.includes(s))
+            .map((s) => (
+              <option key={s} value={s} />
+            ))}
         </datalist>
       )}
     </div>

@@ -1,10 +1,10 @@
 import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
+import { type AgentView, DEFAULT_AGENT_MODEL } from "../../../../worker/shared/agents";
 import { ApiError, api } from "../../api/client";
 import { JsonEditor, parseJsonObject } from "../../components/json-editor";
 import { PageHeader } from "../../components/page-header";
 import { TagEditor } from "../../components/tag-editor";
-import { type AgentView, DEFAULT_AGENT_MODEL } from "../../../../worker/shared/agents";
 import { useAgents } from "./use-agents";
 
 type Errors = Record<string, string>;
@@ -20,7 +20,6 @@ const fromAgent = (a: AgentView): Draft => ({
   model: a.model,
   enabled: a.enabled,
 });
-
 
 /** Create (id null) or edit an agent. */
 export function AgentForm({ id }: { id: string | null }) {
@@ -71,7 +70,13 @@ export function AgentForm({ id }: { id: string | null }) {
     return (
       <section class="agent-form">
         <PageHeader title={title} />
-        {errors.form ? <p class="error" role="alert">{errors.form}</p> : <p class="muted">Loading…</p>}
+        {errors.form ? (
+          <p class="error" role="alert">
+            {errors.form}
+          </p>
+        ) : (
+          <p class="muted">Loading…</p>
+        )}
       </section>
     );
   return (
@@ -102,10 +107,23 @@ export function AgentForm({ id }: { id: string | null }) {
         </div>
         <label>
           System context
-          <textarea name="system_context" rows={6} value={draft.system_context} onInput={(e) => set("system_context", e.currentTarget.value)} placeholder="You are the assistant of Loja Azul. Be brief and friendly…" />
+          <textarea
+            name="system_context"
+            rows={6}
+            value={draft.system_context}
+            onInput={(e) => set("system_context", e.currentTarget.value)}
+            placeholder="You are the assistant of Loja Azul. Be brief and friendly…"
+          />
           {errors.system_context && <span class="field-error">{errors.system_context}</span>}
         </label>
-        <JsonEditor id="agent-memory" label="Memory (JSON: facts the agent always knows)" value={draft.memory} onInput={(t) => set("memory", t)} error={errors.memory} rows={6} />
+        <JsonEditor
+          id="agent-memory"
+          label="Memory (JSON: facts the agent always knows)"
+          value={draft.memory}
+          onInput={(t) => set("memory", t)}
+          error={errors.memory}
+          rows={6}
+        />
         <label>
           Model
           <input name="model" class="mono" value={draft.model} onInput={(e) => set("model", e.currentTarget.value)} placeholder={DEFAULT_AGENT_MODEL} />

@@ -1,9 +1,9 @@
 import { useState } from "preact/hooks";
+import type { AgentView } from "../../../../worker/shared/agents";
+import type { InstanceView } from "../../../../worker/shared/instances";
 import { ApiError, api } from "../../api/client";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { PageHeader } from "../../components/page-header";
-import type { AgentView } from "../../../../worker/shared/agents";
-import type { InstanceView } from "../../../../worker/shared/instances";
 import { useAgents } from "./use-agents";
 
 export function AgentList() {
@@ -82,7 +82,15 @@ function AgentRow({ agent: a, instanceName, onChanged, onDelete }: { agent: Agen
           {instanceName} · <span class="mono">{a.model}</span>
         </span>
         <div class="agent-tags">
-          {a.assigned_tags.length ? a.assigned_tags.map((t) => <span class="tag" key={t}>{t}</span>) : <span class="small muted">no tags (campaign conversations only)</span>}
+          {a.assigned_tags.length ? (
+            a.assigned_tags.map((t) => (
+              <span class="tag" key={t}>
+                {t}
+              </span>
+            ))
+          ) : (
+            <span class="small muted">no tags (campaign conversations only)</span>
+          )}
         </div>
         {error && (
           <p class="error" role="alert">

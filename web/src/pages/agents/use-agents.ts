@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
-import { ApiError, api } from "../../api/client";
-import { useLive } from "../../state/realtime";
 import type { AgentView } from "../../../../worker/shared/agents";
 import type { InstanceView } from "../../../../worker/shared/instances";
+import { ApiError, api } from "../../api/client";
+import { useLive } from "../../state/realtime";
 
 /** Agents and instances, refetched on every live change of either. */
 export function useAgents() {

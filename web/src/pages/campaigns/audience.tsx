@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../../api/client";
 import type { AudienceResult } from "../../../../worker/shared/campaigns";
+import { api } from "../../api/client";
 
 type TagCount = { tag: string; count: number };
 
@@ -37,19 +37,35 @@ export function AudiencePicker(props: {
       <legend>Recipients</legend>
       <div class="tag-chips" role="group" aria-label="Target tags">
         {all.map((t) => (
-          <button type="button" key={t.tag} class={`chip ${tags.includes(t.tag) ? "on" : ""}`} aria-pressed={tags.includes(t.tag)} onClick={() => toggle(t.tag)}>
+          <button
+            type="button"
+            key={t.tag}
+            class={`chip ${tags.includes(t.tag) ? "on" : ""}`}
+            aria-pressed={tags.includes(t.tag)}
+            onClick={() => toggle(t.tag)}
+          >
             <span class="chip-name">{t.tag}</span> <span class="chip-count">{t.count}</span>
           </button>
         ))}
         {all.length === 0 && <span class="small muted">No tags yet: tag contacts on the contacts page.</span>}
         <span class="match-switch">
-          <button type="button" class={match === "all" ? "on" : ""} onClick={() => props.onChange(tags, "all")}>all</button>
-          <button type="button" class={match === "any" ? "on" : ""} onClick={() => props.onChange(tags, "any")}>any</button>
+          <button type="button" class={match === "all" ? "on" : ""} onClick={() => props.onChange(tags, "all")}>
+            all
+          </button>
+          <button type="button" class={match === "any" ? "on" : ""} onClick={() => props.onChange(tags, "any")}>
+            any
+          </button>
         </span>
       </div>
       {contactIds.length > 0 && <p class="small">Plus {contactIds.length} contacts selected on the contacts page.</p>}
       <p class="cmp-audience" data-testid="audience-count" aria-live="polite">
-        {audience ? <><strong>{audience.count}</strong> recipients (opted-out contacts excluded)</> : <span class="muted">Pick tags to see the audience</span>}
+        {audience ? (
+          <>
+            <strong>{audience.count}</strong> recipients (opted-out contacts excluded)
+          </>
+        ) : (
+          <span class="muted">Pick tags to see the audience</span>
+        )}
       </p>
       {props.error && <span class="field-error">{props.error}</span>}
     </fieldset>

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
+import type { CampaignView } from "../../../../worker/shared/campaigns";
 import { ApiError, api } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
 import { useLive } from "../../state/realtime";
-import type { CampaignView } from "../../../../worker/shared/campaigns";
 import { Progress, StatusBadge, when } from "./progress";
 
 export function CampaignList() {
@@ -22,9 +22,15 @@ export function CampaignList() {
   return (
     <section>
       <PageHeader title="Campaigns">
-        <a href="/campaigns/new"><button class="primary">New campaign</button></a>
+        <a href="/campaigns/new">
+          <button class="primary">New campaign</button>
+        </a>
       </PageHeader>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       {items === null ? (
         <p class="muted">Loading…</p>
       ) : items.length === 0 ? (

@@ -1,13 +1,13 @@
 import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
+import type { AgentView } from "../../../../worker/shared/agents";
+import { renderTemplate, TEMPLATE_VARIABLES } from "../../../../worker/shared/campaign-template";
+import type { AudienceResult, CampaignDetail } from "../../../../worker/shared/campaigns";
+import type { InstanceView } from "../../../../worker/shared/instances";
 import { ApiError, api } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
-import type { AudienceResult, CampaignDetail } from "../../../../worker/shared/campaigns";
-import { TEMPLATE_VARIABLES, renderTemplate } from "../../../../worker/shared/campaign-template";
-import type { AgentView } from "../../../../worker/shared/agents";
-import type { InstanceView } from "../../../../worker/shared/instances";
 import { AudiencePicker } from "./audience";
-import { PacingFields, defaultPacing, pacingBody } from "./pacing-fields";
+import { defaultPacing, PacingFields, pacingBody } from "./pacing-fields";
 
 type Attachment = { base64: string; mime: string; name: string; size: number };
 const MAX_ATTACHMENT = 1_300_000;
@@ -15,7 +15,8 @@ const MAX_ATTACHMENT = 1_300_000;
 function readFile(file: File): Promise<Attachment> {
   return new Promise((resolve, reject) => {
     const r = new FileReader();
-    r.onload = () => resolve({ base64: String(r.result).replace(/^data:[^,]*,/, ""), mime: file.type || "application/octet-stream", name: file.name, size: file.size });
+    r.onload = () =>
+      resolve({ base64: String(r.result).replace(/^data:[^,]*,/, ""), mime: file.type || "application/octet-stream", name: file.name, size: file.size });
     r.onerror = () => reject(r.error);
     r.readAsDataURL(file);
   });
@@ -40,11 +41,17 @@ export function NewCampaign() {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    api.get<{ items: InstanceView[] }>("/api/instances").then(({ items }) => {
-      setInstances(items);
-      setInstanceId((cur) => cur || (items.find((i) => i.status === "open") ?? items[0])?.id || "");
-    }, () => setInstances([]));
-    api.get<{ items: AgentView[] }>("/api/agents").then(({ items }) => setAgents(items), () => setAgents([]));
+    api.get<{ items: InstanceView[] }>("/api/instances").then(
+      ({ items }) => {
+        setInstances(items);
+        setInstanceId((cur) => cur || (items.find((i) => i.status === "open") ?? items[0])?.id || "");
+      },
+      () => setInstances([]),
+    );
+    api.get<{ items: AgentView[] }>("/api/agents").then(
+      ({ items }) => setAgents(items),
+      () => setAgents([]),
+    );
   }, []);
 
   const pick = async (e: Event) => {
@@ -98,12 +105,21 @@ export function NewCampaign() {
           Send from
           <select name="instance_id" value={instanceId} onChange={(e) => setInstanceId(e.currentTarget.value)}>
             {instances.map((i) => (
-              <option key={i.id} value={i.id}>{i.name} ({i.number}) — {i.status}</option>
+              <option key={i.id} value={i.id}>
+                {i.name} ({i.number}) — {i.status}
+              </option>
             ))}
           </select>
           {errors.instance_id && <span class="field-error">{errors.instance_id}</span>}
         </label>
-        <AudiencePicker tags={tags} match={match} contactIds={contactIds} onChange={(t, m) => (setTags(t), setMatch(m))} onAudience={setAudience} error={errors.target_tags} />
+        <AudiencePicker
+          tags={tags}
+          match={match}
+          contactIds={contactIds}
+          onChange={(t, m) => (setTags(t), setMatch(m))}
+          onAudience={setAudience}
+          error={errors.target_tags}
+        />
         <label>
           Message
           <textarea name="content" rows={4} value={content} onInput={(e) => setContent(e.currentTarget.value)} maxLength={4096} />
@@ -119,19 +135,28 @@ export function NewCampaign() {
         <div class="cmp-preview" data-testid="message-preview">
           <div class="small muted">Preview for {sample.name ?? "a contact without a name"}</div>
           <div class="bubble">{renderTemplate(content, sample) || <span class="muted">(empty)</span>}</div>
-          {attachment && <div class="small">📎 {attachment.name} ({Math.round(attachment.size / 1024)} KB)</div>}
+          {attachment && (
+            <div class="small">
+              📎 {attachment.name} ({Math.round(attachment.size / 1024)} KB)
+            </div>
+          )}
         </div>
         <label>
           Attachment (optional)
           <input type="file" onChange={pick} />
-          {(errors.attachment || errors["message.attachment_base64"]) && <span class="field-error">{errors.attachment || errors["message.attachment_base64"]}</span>}
+          {(errors.attachment || errors["message.attachment_base64"]) && (
+            <span class="field-error">{errors.attachment || errors["message.attachment_base64"]}</span>
+          )}
         </label>
         <label>
           Agent that answers replies (optional)
           <select name="responding_agent_id" value={agentId} onChange={(e) => setAgentId(e.currentTarget.value)}>
             <option value="">Nobody — replies wait in the inbox</option>
             {agents.map((a) => (
-              <option key={a.id} value={a.id} disabled={!a.enabled}>{a.name}{a.enabled ? "" : " (disabled)"}</option>
+              <option key={a.id} value={a.id} disabled={!a.enabled}>
+                {a.name}
+                {a.enabled ? "" : " (disabled)"}
+              </option>
             ))}
           </select>
           {errors.responding_agent_id && <span class="field-error">{errors.responding_agent_id}</span>}
@@ -141,11 +166,21 @@ export function NewCampaign() {
           <input type="datetime-local" value={scheduledAt} onInput={(e) => setScheduledAt(e.currentTarget.value)} />
         </label>
         <PacingFields value={pacing} onChange={setPacing} errors={errors} />
-        {errors.form && <p class="error" role="alert">{errors.form}</p>}
+        {errors.form && (
+          <p class="error" role="alert">
+            {errors.form}
+          </p>
+        )}
         <div class="row" style={{ justifyContent: "flex-end" }}>
-          <a href="/campaigns"><button type="button">Cancel</button></a>
-          <button type="button" disabled={busy} onClick={(e) => submit(e, false)}>Save draft</button>
-          <button type="submit" class="primary" disabled={busy}>{scheduledAt ? "Schedule" : "Create and start"}</button>
+          <a href="/campaigns">
+            <button type="button">Cancel</button>
+          </a>
+          <button type="button" disabled={busy} onClick={(e) => submit(e, false)}>
+            Save draft
+          </button>
+          <button type="submit" class="primary" disabled={busy}>
+            {scheduledAt ? "Schedule" : "Create and start"}
+          </button>
         </div>
       </form>
     </section>

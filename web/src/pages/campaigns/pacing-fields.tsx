@@ -47,8 +47,14 @@ export function PacingFields({ value: p, onChange, errors }: { value: PacingForm
       </label>
       {p.windowOn && (
         <div class="cmp-grid">
-          <label>From<input type="time" value={p.start} onInput={(e) => set({ start: e.currentTarget.value })} /></label>
-          <label>To<input type="time" value={p.end} onInput={(e) => set({ end: e.currentTarget.value })} /></label>
+          <label>
+            From
+            <input type="time" value={p.start} onInput={(e) => set({ start: e.currentTarget.value })} />
+          </label>
+          <label>
+            To
+            <input type="time" value={p.end} onInput={(e) => set({ end: e.currentTarget.value })} />
+          </label>
           <label>
             Time zone
             <input value={p.timezone} onInput={(e) => set({ timezone: e.currentTarget.value })} />

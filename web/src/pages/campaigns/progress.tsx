@@ -15,18 +15,34 @@ export function Progress({ c }: { c: CampaignView }) {
         <span class="seg skipped" style={{ width: `${pct(c.skipped, total)}%` }} />
       </div>
       <div class="cmp-legend small">
-        <span><i class="sw sent" /> {c.sent} sent</span>
-        <span><i class="sw failed" /> {c.failed} failed</span>
-        {c.skipped > 0 && <span><i class="sw skipped" /> {c.skipped} skipped</span>}
-        <span><i class="sw pending" /> {c.pending} pending</span>
-        <span class="muted">{done}% of {total}</span>
+        <span>
+          <i class="sw sent" /> {c.sent} sent
+        </span>
+        <span>
+          <i class="sw failed" /> {c.failed} failed
+        </span>
+        {c.skipped > 0 && (
+          <span>
+            <i class="sw skipped" /> {c.skipped} skipped
+          </span>
+        )}
+        <span>
+          <i class="sw pending" /> {c.pending} pending
+        </span>
+        <span class="muted">
+          {done}% of {total}
+        </span>
       </div>
     </div>
   );
 }
 
 export function StatusBadge({ status }: { status: CampaignView["status"] }) {
-  return <span class={`cmp-status ${status}`} data-testid="campaign-status">{status.replace("_", " ")}</span>;
+  return (
+    <span class={`cmp-status ${status}`} data-testid="campaign-status">
+      {status.replace("_", " ")}
+    </span>
+  );
 }
 
 export const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "—");

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
+import type { CampaignDetail, CampaignRecipientView, RecipientStatus } from "../../../../worker/shared/campaigns";
 import { ApiError, api, qs } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
 import { useLive } from "../../state/realtime";
-import type { CampaignDetail, CampaignRecipientView, RecipientStatus } from "../../../../worker/shared/campaigns";
 import { Progress, StatusBadge, when } from "./progress";
 
 const FILTERS: (RecipientStatus | "")[] = ["", "pending", "sent", "delivered", "read", "replied", "failed", "skipped"];
@@ -23,10 +23,13 @@ export function ShowCampaign({ id }: { id: string }) {
       setError(err instanceof ApiError ? err.message : "Could not load the campaign");
     }
   }, [id]);
-  const loadRows = useCallback(async (cursor?: string) => {
-    const page = await api.get<Page>(`/api/campaigns/${id}/recipients${qs({ status: filter, cursor, limit: 100 })}`);
-    setRows((prev) => (cursor && prev ? { items: [...prev.items, ...page.items], next_cursor: page.next_cursor } : page));
-  }, [id, filter]);
+  const loadRows = useCallback(
+    async (cursor?: string) => {
+      const page = await api.get<Page>(`/api/campaigns/${id}/recipients${qs({ status: filter, cursor, limit: 100 })}`);
+      setRows((prev) => (cursor && prev ? { items: [...prev.items, ...page.items], next_cursor: page.next_cursor } : page));
+    },
+    [id, filter],
+  );
   useEffect(() => void load(), [load]);
   useEffect(() => void loadRows().catch(() => setRows(null)), [loadRows]);
   useLive(["campaigns"], (e) => {
@@ -48,31 +51,72 @@ export function ShowCampaign({ id }: { id: string }) {
     }
   };
 
-  if (!c) return <section>{error ? <p class="error" role="alert">{error}</p> : <p class="muted">Loading…</p>}</section>;
+  if (!c)
+    return (
+      <section>
+        {error ? (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        ) : (
+          <p class="muted">Loading…</p>
+        )}
+      </section>
+    );
   const p = c.pacing;
   return (
     <section class="cmp-show">
       <PageHeader title={c.name}>
-        {(c.status === "pending" || c.status === "scheduled") && <button class="primary" disabled={busy} onClick={() => act("start")}>Start now</button>}
-        {(c.status === "in_progress" || c.status === "scheduled") && <button disabled={busy} onClick={() => act("pause")}>Pause</button>}
-        {c.status === "paused" && <button class="primary" disabled={busy} onClick={() => act("resume")}>Resume</button>}
-        {["pending", "scheduled", "in_progress", "paused"].includes(c.status) && <button class="danger" disabled={busy} onClick={() => act("cancel")}>Cancel</button>}
+        {(c.status === "pending" || c.status === "scheduled") && (
+          <button class="primary" disabled={busy} onClick={() => act("start")}>
+            Start now
+          </button>
+        )}
+        {(c.status === "in_progress" || c.status === "scheduled") && (
+          <button disabled={busy} onClick={() => act("pause")}>
+            Pause
+          </button>
+        )}
+        {c.status === "paused" && (
+          <button class="primary" disabled={busy} onClick={() => act("resume")}>
+            Resume
+          </button>
+        )}
+        {["pending", "scheduled", "in_progress", "paused"].includes(c.status) && (
+          <button class="danger" disabled={busy} onClick={() => act("cancel")}>
+            Cancel
+          </button>
+        )}
       </PageHeader>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       <div class="card">
         <div class="row">
           <StatusBadge status={c.status} />
           <span class="small muted">from {c.instance_name ?? "a deleted instance"}</span>
           {c.scheduled_at && c.status === "scheduled" && <span class="small">starts {when(c.scheduled_at)}</span>}
         </div>
-        {c.pause_reason && c.status === "paused" && <p class="error" data-testid="pause-reason">{c.pause_reason}</p>}
+        {c.pause_reason && c.status === "paused" && (
+          <p class="error" data-testid="pause-reason">
+            {c.pause_reason}
+          </p>
+        )}
         <Progress c={c} />
         <div class="cmp-counters">
           {(["contact_count", "sent", "failed", "skipped", "pending"] as const).map((k) => (
-            <div key={k} data-testid={`count-${k}`}><strong>{c[k]}</strong><span class="small muted">{k === "contact_count" ? "recipients" : k}</span></div>
+            <div key={k} data-testid={`count-${k}`}>
+              <strong>{c[k]}</strong>
+              <span class="small muted">{k === "contact_count" ? "recipients" : k}</span>
+            </div>
           ))}
           {(["delivered", "read", "replied"] as const).map((k) => (
-            <div key={k}><strong>{c.recipients_by_status[k] ?? 0}</strong><span class="small muted">{k}</span></div>
+            <div key={k}>
+              <strong>{c.recipients_by_status[k] ?? 0}</strong>
+              <span class="small muted">{k}</span>
+            </div>
           ))}
         </div>
         <p class="small muted">
@@ -81,7 +125,12 @@ export function ShowCampaign({ id }: { id: string }) {
           {p.window ? ` · ${p.window.start}–${p.window.end} ${p.window.timezone}` : ""} · tags {c.target_tags.join(c.match === "all" ? " + " : " or ") || "—"}
           {c.contact_ids_count ? ` · ${c.contact_ids_count} picked contacts` : ""} · created {when(c.created_at)} · started {when(c.started_at)}
         </p>
-        {c.message && <div class="cmp-preview"><div class="bubble">{c.message.content}</div>{c.message.has_attachment && <div class="small">📎 {c.message.file_name}</div>}</div>}
+        {c.message && (
+          <div class="cmp-preview">
+            <div class="bubble">{c.message.content}</div>
+            {c.message.has_attachment && <div class="small">📎 {c.message.file_name}</div>}
+          </div>
+        )}
       </div>
       <h2>Recipients</h2>
       <div class="row" role="group" aria-label="Filter recipients">
@@ -93,13 +142,23 @@ export function ShowCampaign({ id }: { id: string }) {
       </div>
       <div class="cmp-table-wrap">
         <table class="cmp-table">
-          <thead><tr><th>Contact</th><th>Number</th><th>Status</th><th>Sent</th><th>Error</th></tr></thead>
+          <thead>
+            <tr>
+              <th>Contact</th>
+              <th>Number</th>
+              <th>Status</th>
+              <th>Sent</th>
+              <th>Error</th>
+            </tr>
+          </thead>
           <tbody>
             {rows?.items.map((r) => (
               <tr key={r.contact_id} data-status={r.status}>
                 <td>{r.name ?? <span class="muted">—</span>}</td>
                 <td class="mono">{r.whatsapp_number}</td>
-                <td><span class={`cmp-rstatus ${r.status}`}>{r.status}</span></td>
+                <td>
+                  <span class={`cmp-rstatus ${r.status}`}>{r.status}</span>
+                </td>
                 <td class="small">{when(r.sent_at)}</td>
                 <td class="small error">{r.error}</td>
               </tr>

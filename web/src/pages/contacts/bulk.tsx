@@ -3,7 +3,7 @@ import { useLocation } from "preact-iso";
 import { ApiError, api, qs } from "../../api/client";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { normaliseTag } from "../../components/tag-editor";
-import { type Filters, apiParams, filterBody, plural } from "./types";
+import { apiParams, type Filters, filterBody, plural } from "./types";
 
 export type Selection = { ids: Set<string>; allMatching: boolean };
 type Action = "add_tag" | "remove_tag" | "delete";
@@ -72,7 +72,9 @@ export function BulkBar({
   return (
     <div class="bulk-bar" role="region" aria-label="Bulk actions" data-testid="bulk-bar">
       <div class="bulk-summary">
-        <strong data-testid="selected-count">{selection.allMatching ? `All ${plural(n, "matching contact")} selected` : `${plural(n, "contact")} selected`}</strong>
+        <strong data-testid="selected-count">
+          {selection.allMatching ? `All ${plural(n, "matching contact")} selected` : `${plural(n, "contact")} selected`}
+        </strong>
         {!selection.allMatching && total > selection.ids.size && (
           <button type="button" class="link" onClick={onSelectAll}>
             Select all {plural(total, "matching contact")}
@@ -104,15 +106,19 @@ export function BulkBar({
       {action && (
         <ConfirmDialog
           title={action === "add_tag" ? "Add a tag" : action === "remove_tag" ? "Remove a tag" : "Delete contacts"}
-          confirmLabel={action === "add_tag" ? `Add to ${plural(n, "contact")}` : action === "remove_tag" ? `Remove from ${plural(n, "contact")}` : `Delete ${plural(n, "contact")}`}
+          confirmLabel={
+            action === "add_tag"
+              ? `Add to ${plural(n, "contact")}`
+              : action === "remove_tag"
+                ? `Remove from ${plural(n, "contact")}`
+                : `Delete ${plural(n, "contact")}`
+          }
           danger={action === "delete"}
           onClose={() => setAction(null)}
           onConfirm={run}
         >
           {action === "delete" ? (
-            <p>
-              Delete {who}? This cannot be undone; conversations keep their history.
-            </p>
+            <p>Delete {who}? This cannot be undone; conversations keep their history.</p>
           ) : (
             <>
               <p>
@@ -120,14 +126,7 @@ export function BulkBar({
               </p>
               <label>
                 Tag
-                <input
-                  name="bulk-tag"
-                  value={tag}
-                  list="bulk-tag-names"
-                  maxLength={50}
-                  autoFocus
-                  onInput={(e) => setTag(e.currentTarget.value)}
-                />
+                <input name="bulk-tag" value={tag} list="bulk-tag-names" maxLength={50} autoFocus onInput={(e) => setTag(e.currentTarget.value)} />
               </label>
               <datalist id="bulk-tag-names">
                 {tagNames.map((t) => (

@@ -8,7 +8,6 @@ import type { Contact } from "./types";
 
 type Errors = Record<string, string>;
 
-
 function existingId(err: ApiError): string | null {
   const d = err.details as { existing_id?: unknown } | undefined;
   return typeof d?.existing_id === "string" ? d.existing_id : null;
@@ -18,7 +17,17 @@ const pretty = (v: Record<string, unknown>) => (Object.keys(v).length ? JSON.str
 const blankToNull = (s: string) => (s.trim() === "" ? null : s.trim());
 
 /** Loads a contact by id for the edit modal (opened from /contacts/<id>). */
-export function EditContactLoader({ id, suggestions, onClose, linkTo }: { id: string; suggestions: string[]; onClose: () => void; linkTo: (id: string) => string }) {
+export function EditContactLoader({
+  id,
+  suggestions,
+  onClose,
+  linkTo,
+}: {
+  id: string;
+  suggestions: string[];
+  onClose: () => void;
+  linkTo: (id: string) => string;
+}) {
   const [contact, setContact] = useState<Contact | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {

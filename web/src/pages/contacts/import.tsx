@@ -29,8 +29,8 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
     <Modal title="Import contacts from CSV" onClose={onClose}>
       <form onSubmit={upload} aria-label="Import CSV">
         <p class="small muted">
-          Columns: <code>name</code>, <code>whatsapp_number</code>, <code>description</code>, <code>country</code>, <code>tags</code> (separated
-          by <code>;</code>). A row whose number already exists updates that contact.
+          Columns: <code>name</code>, <code>whatsapp_number</code>, <code>description</code>, <code>country</code>, <code>tags</code> (separated by{" "}
+          <code>;</code>). A row whose number already exists updates that contact.
         </p>
         <label>
           CSV file
@@ -89,7 +89,9 @@ function ImportResult({ report: r }: { report: ImportReport }) {
             </tbody>
           </table>
           {r.rejected_count > r.rejected.length && (
-            <p class="small muted">Showing the first {plural(r.rejected.length, "rejected row")} of {r.rejected_count.toLocaleString("en-US")}.</p>
+            <p class="small muted">
+              Showing the first {plural(r.rejected.length, "rejected row")} of {r.rejected_count.toLocaleString("en-US")}.
+            </p>
           )}
         </div>
       )}

@@ -7,7 +7,7 @@ import { ContactForm, EditContactLoader } from "./form";
 import { ImportDialog } from "./import";
 import { ContactRow } from "./row";
 import { TagChips } from "./tag-chips";
-import { EMPTY_FILTERS, type Filters, TEXT_FILTERS, type TextFilter, apiParams, isFiltered, pageParams, parseFilters, plural } from "./types";
+import { apiParams, EMPTY_FILTERS, type Filters, isFiltered, pageParams, parseFilters, plural, TEXT_FILTERS, type TextFilter } from "./types";
 import { useContactList, useTags } from "./use-contacts";
 
 const DEBOUNCE_MS = 250;
@@ -134,12 +134,7 @@ export function ContactList({ modal }: { modal: string | null }) {
             ))}
           </div>
         )}
-        <TagChips
-          tags={tags}
-          selected={filters.tags}
-          match={filters.match}
-          onChange={(selected, match) => setFilters({ ...filters, tags: selected, match })}
-        />
+        <TagChips tags={tags} selected={filters.tags} match={filters.match} onChange={(selected, match) => setFilters({ ...filters, tags: selected, match })} />
         {tagsError && <p class="error">{tagsError}</p>}
       </div>
 
@@ -158,7 +153,14 @@ export function ContactList({ modal }: { modal: string | null }) {
           {items ? plural(list.count, "contact") : "…"}
         </strong>
         {isFiltered(filters) && (
-          <button type="button" class="link small" onClick={() => { setDrafts(pickText(EMPTY_FILTERS)); setFilters(EMPTY_FILTERS); }}>
+          <button
+            type="button"
+            class="link small"
+            onClick={() => {
+              setDrafts(pickText(EMPTY_FILTERS));
+              setFilters(EMPTY_FILTERS);
+            }}
+          >
             Clear filters
           </button>
         )}

@@ -73,7 +73,11 @@ export function ContactRow({
         </div>
         <div class="contact-meta small">
           <span class="mono">{c.whatsapp_number}</span>
-          {c.country && <span class="country" title="Country">{c.country}</span>}
+          {c.country && (
+            <span class="country" title="Country">
+              {c.country}
+            </span>
+          )}
           {c.description && <span class="muted contact-desc">{c.description}</span>}
         </div>
         <div class="contact-tags" data-testid="contact-tags">
@@ -104,9 +108,11 @@ export function ContactRow({
                 onKeyDown={(e) => e.key === "Escape" && setAdding(false)}
               />
               <datalist id={listId}>
-                {tagNames.filter((t) => !c.tags.includes(t)).map((t) => (
-                  <option key={t} value={t} />
-                ))}
+                {tagNames
+                  .filter((t) => !c.tags.includes(t))
+                  .map((t) => (
+                    <option key={t} value={t} />
+                  ))}
               </datalist>
               <button type="submit" disabled={busy || !draft.trim()}>
                 Add

@@ -1,8 +1,8 @@
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
+import type { InstanceView } from "../../../../worker/shared/instances";
 import { ApiError, api } from "../../api/client";
 import { Modal } from "../../components/modal";
-import type { InstanceView } from "../../../../worker/shared/instances";
 import type { Contact } from "./types";
 
 type Step = { kind: "idle" } | { kind: "busy" } | { kind: "none" } | { kind: "pick"; instances: InstanceView[] } | { kind: "error"; message: string };

@@ -50,7 +50,9 @@ export function Bubble({ m, onRetry }: { m: MessageView; onRetry: (m: MessageVie
           </>
         )}
         <div class="bubble-meta small">
-          <time dateTime={m.timestamp} title={fullDateTime(m.timestamp)}>{clockTime(m.timestamp)}</time>
+          <time dateTime={m.timestamp} title={fullDateTime(m.timestamp)}>
+            {clockTime(m.timestamp)}
+          </time>
           {m.from_me && (
             <span class={`tick tick-${m.status}`} data-testid="tick" title={tick.label} aria-label={tick.label}>
               {tick.mark}

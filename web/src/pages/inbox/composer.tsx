@@ -1,6 +1,6 @@
 import { useRef, useState } from "preact/hooks";
-import { ApiError, api } from "../../api/client";
 import type { MessageView } from "../../../../worker/shared/inbox";
+import { ApiError, api } from "../../api/client";
 import { readAsDataUrl, typeOfFile } from "./format";
 
 const MAX_FILE = 16 * 1024 * 1024;
@@ -67,7 +67,11 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
 
   return (
     <form class="composer" onSubmit={submit}>
-      {error && <p class="error small" role="alert">{error}</p>}
+      {error && (
+        <p class="error small" role="alert">
+          {error}
+        </p>
+      )}
       {file && (
         <div class="composer-file small">
           Attachment: {file.name} ({Math.ceil(file.size / 1024)} KB)
@@ -79,7 +83,13 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
       <div class="composer-row">
         <label class="attach" title="Attach a file">
           <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-            <path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" />
+            <path
+              d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5"
+              fill="none"
+              stroke="currentColor"
+              stroke-width="1.8"
+              stroke-linecap="round"
+            />
           </svg>
           <input ref={input} type="file" aria-label="Attach a file" onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
         </label>

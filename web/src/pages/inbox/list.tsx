@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import type { ConversationView, Page } from "../../../../worker/shared/inbox";
 import { ApiError, api, qs } from "../../api/client";
 import { useLive } from "../../state/realtime";
-import type { ConversationView, Page } from "../../../../worker/shared/inbox";
 import { shortTime } from "./format";
 
 const PAGE = 50;
@@ -81,8 +81,19 @@ export function ConversationList({ selected }: { selected: string | null }) {
 
   return (
     <aside class="inbox-list" aria-label="Conversations">
-      <input class="inbox-search" type="search" placeholder="Search name, number or message" aria-label="Search conversations" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
-      {error && <p class="error" role="alert">{error}</p>}
+      <input
+        class="inbox-search"
+        type="search"
+        placeholder="Search name, number or message"
+        aria-label="Search conversations"
+        value={q}
+        onInput={(e) => setQ(e.currentTarget.value)}
+      />
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       {items === null ? (
         <p class="muted small inbox-pad">Loading…</p>
       ) : items.length === 0 ? (
@@ -91,15 +102,29 @@ export function ConversationList({ selected }: { selected: string | null }) {
         <ul class="conv-list">
           {items.map((c) => (
             <li key={c.id}>
-              <a href={`/inbox/${c.id}`} class={`conv-item${c.id === selected ? " active" : ""}`} data-testid="conversation" data-id={c.id} aria-current={c.id === selected ? "page" : undefined}>
+              <a
+                href={`/inbox/${c.id}`}
+                class={`conv-item${c.id === selected ? " active" : ""}`}
+                data-testid="conversation"
+                data-id={c.id}
+                aria-current={c.id === selected ? "page" : undefined}
+              >
                 <div class="conv-top">
                   <strong class="conv-name">{c.contact_name || c.contact_number}</strong>
                   <span class="conv-time small muted">{shortTime(c.last_message_at ?? c.created_at)}</span>
                 </div>
                 <div class="conv-bottom">
                   <span class="conv-last small muted">{c.last_message_content ?? "No messages yet"}</span>
-                  {c.flow && <span class="tag flow-tag" title={`In menu ${c.flow.name}, step ${c.flow.step}`}>menu</span>}
-                  {c.unread_count > 0 && <span class="badge" data-testid="unread" aria-label={`${c.unread_count} unread`}>{c.unread_count}</span>}
+                  {c.flow && (
+                    <span class="tag flow-tag" title={`In menu ${c.flow.name}, step ${c.flow.step}`}>
+                      menu
+                    </span>
+                  )}
+                  {c.unread_count > 0 && (
+                    <span class="badge" data-testid="unread" aria-label={`${c.unread_count} unread`}>
+                      {c.unread_count}
+                    </span>
+                  )}
                 </div>
                 <div class="conv-meta small muted">
                   {c.contact_name ? `${c.contact_number} · ` : ""}

@@ -1,9 +1,9 @@
 import { Fragment } from "preact";
-import { useLocation } from "preact-iso";
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useLocation } from "preact-iso";
+import type { ConversationView, MessagesChanged, MessageView, Page } from "../../../../worker/shared/inbox";
 import { ApiError, api, qs } from "../../api/client";
 import { useLive } from "../../state/realtime";
-import type { ConversationView, MessageView, MessagesChanged, Page } from "../../../../worker/shared/inbox";
 import { Bubble } from "./bubble";
 import { Composer } from "./composer";
 import { dayLabel } from "./format";
@@ -102,7 +102,8 @@ export function Thread({ id }: { id: string }) {
     }
   };
   const archive = async () => {
-    if (!conv || !confirm(`Archive the conversation with ${conv.contact_name || conv.contact_number}? A new message from them starts a new conversation.`)) return;
+    if (!conv || !confirm(`Archive the conversation with ${conv.contact_name || conv.contact_number}? A new message from them starts a new conversation.`))
+      return;
     try {
       await api.post(`/api/conversations/${id}/archive`);
       route("/inbox");
@@ -171,7 +172,11 @@ export function Thread({ id }: { id: string }) {
           This conversation is archived. A message you send here goes to {conv.contact_name || conv.contact_number}’s current conversation.
         </p>
       )}
-      {error && <p class="error inbox-pad" role="alert">{error}</p>}
+      {error && (
+        <p class="error inbox-pad" role="alert">
+          {error}
+        </p>
+      )}
       <div
         class="thread-messages"
         ref={scroller}

@@ -6,7 +6,7 @@ import { ShowInstance } from "./show";
 export function Instances() {
   const { params } = useRoute();
   const rest = params.rest ?? "";
-  if (rest === "" ) return <InstanceList />;
+  if (rest === "") return <InstanceList />;
   if (rest === "new") return <NewInstance />;
   return <ShowInstance id={rest} />;
 }

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
+import type { InstanceView } from "../../../../worker/shared/instances";
 import { ApiError, api } from "../../api/client";
 import { Modal } from "../../components/modal";
 import { PageHeader } from "../../components/page-header";
 import { StatusDot } from "../../components/status-dot";
 import { useLive } from "../../state/realtime";
-import type { InstanceView } from "../../../../worker/shared/instances";
 
 export function InstanceList() {
   const [items, setItems] = useState<InstanceView[] | null>(null);
@@ -28,7 +28,11 @@ export function InstanceList() {
           <button class="primary">Connect a number</button>
         </a>
       </PageHeader>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       {items === null ? (
         <p class="muted">Loading…</p>
       ) : items.length === 0 ? (
@@ -69,16 +73,28 @@ function InstanceCard({ instance: i, onEdit, onChanged }: { instance: InstanceVi
       <div class="muted">{i.number}</div>
       {i.profile_name && <div class="small">WhatsApp name: {i.profile_name}</div>}
       {i.status === "closed" && i.disconnect_reason && <div class="small error">{i.disconnect_reason}</div>}
-      {error && <div class="small error" role="alert">{error}</div>}
+      {error && (
+        <div class="small error" role="alert">
+          {error}
+        </div>
+      )}
       <div class="row" style={{ marginTop: "0.6rem" }}>
-        {i.status !== "open" && <a href={`/instances/${i.id}`}><button>{i.status === "pending" ? "Show QR" : "Reconnect"}</button></a>}
+        {i.status !== "open" && (
+          <a href={`/instances/${i.id}`}>
+            <button>{i.status === "pending" ? "Show QR" : "Reconnect"}</button>
+          </a>
+        )}
         <button onClick={onEdit}>Edit webhook</button>
         {i.status === "open" && (
           <button disabled={busy} onClick={() => confirm(`Log out ${i.name} from WhatsApp?`) && act(() => api.post(`/api/instances/${i.id}/logout`))}>
             Log out
           </button>
         )}
-        <button class="danger" disabled={busy} onClick={() => confirm(`Delete ${i.name}? Conversations keep their history.`) && act(() => api.del(`/api/instances/${i.id}`))}>
+        <button
+          class="danger"
+          disabled={busy}
+          onClick={() => confirm(`Delete ${i.name}? Conversations keep their history.`) && act(() => api.del(`/api/instances/${i.id}`))}
+        >
           Delete
         </button>
       </div>
@@ -112,10 +128,18 @@ function WebhookModal({ instance, onClose, onSaved }: { instance: InstanceView; 
           <input name="url" type="url" value={url} onInput={(e) => setUrl(e.currentTarget.value)} required />
         </label>
         <p class="small muted">Evolution delivers this number's events here. Parley's own address is the default.</p>
-        {error && <p class="error" role="alert">{error}</p>}
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
         <div class="row" style={{ justifyContent: "flex-end" }}>
-          <button type="button" onClick={onClose}>Cancel</button>
-          <button type="submit" class="primary" disabled={busy}>Save</button>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" class="primary" disabled={busy}>
+            Save
+          </button>
         </div>
       </form>
     </Modal>

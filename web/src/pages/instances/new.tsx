@@ -1,8 +1,8 @@
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
+import type { InstanceView } from "../../../../worker/shared/instances";
 import { ApiError, api } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
-import type { InstanceView } from "../../../../worker/shared/instances";
 
 export function NewInstance() {
   const { route } = useLocation();
@@ -40,10 +40,18 @@ export function NewInstance() {
           <input name="number" type="tel" value={number} onInput={(e) => setNumber(e.currentTarget.value)} placeholder="+55 11 98888-7777" required />
           {errors.number && <span class="field-error">{errors.number}</span>}
         </label>
-        {errors.form && <p class="error" role="alert">{errors.form}</p>}
+        {errors.form && (
+          <p class="error" role="alert">
+            {errors.form}
+          </p>
+        )}
         <div class="row" style={{ justifyContent: "flex-end" }}>
-          <a href="/instances"><button type="button">Cancel</button></a>
-          <button type="submit" class="primary" disabled={busy}>{busy ? "Creating…" : "Create and show QR"}</button>
+          <a href="/instances">
+            <button type="button">Cancel</button>
+          </a>
+          <button type="submit" class="primary" disabled={busy}>
+            {busy ? "Creating…" : "Create and show QR"}
+          </button>
         </div>
       </form>
     </section>

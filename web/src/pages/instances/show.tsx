@@ -41,7 +41,12 @@ export function ShowInstance({ id }: { id: string }) {
     return () => clearTimeout(t);
   }, [instance?.status, instance?.qr_code_base64]);
 
-  if (gone) return <p class="empty">This instance was deleted. <a href="/instances">Back to instances</a></p>;
+  if (gone)
+    return (
+      <p class="empty">
+        This instance was deleted. <a href="/instances">Back to instances</a>
+      </p>
+    );
   if (!instance) return <p class="muted">Loading…</p>;
   const pairing = instance.pairing_code;
   return (
@@ -67,12 +72,18 @@ export function ShowInstance({ id }: { id: string }) {
         ) : (
           <p>{instance.disconnect_reason ?? "This number is not connected."}</p>
         )}
-        {error && <p class="error" role="alert">{error}</p>}
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
         <div class="row">
           <button class={instance.status === "closed" ? "primary" : undefined} onClick={newQr} disabled={busy}>
             {busy ? "Asking…" : "New QR code"}
           </button>
-          <a href="/instances"><button type="button">Back</button></a>
+          <a href="/instances">
+            <button type="button">Back</button>
+          </a>
         </div>
       </div>
     </section>

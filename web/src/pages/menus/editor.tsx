@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import { ApiError, api } from "../../api/client";
-import { PageHeader } from "../../components/page-header";
 import { renderStep } from "../../../../worker/shared/menu-engine";
 import { menuStructure } from "../../../../worker/shared/menu-schema";
+import { ApiError, api } from "../../api/client";
+import { PageHeader } from "../../components/page-header";
 import { EXAMPLE_MENU, type MenuView } from "./types";
 
 type Check = { ok: true; preview: { id: string; text: string }[] } | { ok: false; errors: string[] };
@@ -56,7 +56,10 @@ export function MenuEditor({ id }: { id: string | null }) {
     const body = {
       name: name.trim(),
       type,
-      trigger_keywords: keywords.split(",").map((k) => k.trim()).filter(Boolean),
+      trigger_keywords: keywords
+        .split(",")
+        .map((k) => k.trim())
+        .filter(Boolean),
       menu_structure: JSON.parse(menu) as unknown,
       is_active: active,
     };
@@ -106,14 +109,28 @@ export function MenuEditor({ id }: { id: string | null }) {
           </label>
           {!result.ok && (
             <ul class="error" role="alert" data-testid="menu-errors">
-              {result.errors.map((m) => <li key={m}>{m}</li>)}
+              {result.errors.map((m) => (
+                <li key={m}>{m}</li>
+              ))}
             </ul>
           )}
-          {menuErrors.map(([k, m]) => <p class="field-error" key={k}>{k}: {m}</p>)}
-          {errors.form && <p class="error" role="alert">{errors.form}</p>}
+          {menuErrors.map(([k, m]) => (
+            <p class="field-error" key={k}>
+              {k}: {m}
+            </p>
+          ))}
+          {errors.form && (
+            <p class="error" role="alert">
+              {errors.form}
+            </p>
+          )}
           <div class="row" style={{ justifyContent: "flex-end" }}>
-            <a href="/workflows"><button type="button">Cancel</button></a>
-            <button type="submit" class="primary" disabled={!result.ok}>Save</button>
+            <a href="/workflows">
+              <button type="button">Cancel</button>
+            </a>
+            <button type="submit" class="primary" disabled={!result.ok}>
+              Save
+            </button>
           </div>
         </div>
         <div class="card" aria-label="Preview">
@@ -122,7 +139,9 @@ export function MenuEditor({ id }: { id: string | null }) {
             result.preview.map((p) => (
               <div key={p.id}>
                 <div class="small muted">{p.id}</div>
-                <pre class="menu-preview bubble" data-testid={`preview-${p.id}`}>{p.text}</pre>
+                <pre class="menu-preview bubble" data-testid={`preview-${p.id}`}>
+                  {p.text}
+                </pre>
               </div>
             ))
           ) : (

@@ -30,10 +30,16 @@ export function MenuList() {
   return (
     <section>
       <PageHeader title="Workflows">
-        <a href="/workflows/new"><button class="primary">New menu</button></a>
+        <a href="/workflows/new">
+          <button class="primary">New menu</button>
+        </a>
       </PageHeader>
       <p class="muted small">Keyword-triggered menus: a contact who writes a trigger word gets the menu, answers by number, and the flow moves on.</p>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       {items === null ? (
         <p class="muted">Loading…</p>
       ) : items.length === 0 ? (
@@ -49,9 +55,18 @@ export function MenuList() {
               <div class="small muted">Triggers: {w.trigger_keywords.join(", ")}</div>
               <pre class="menu-preview small">{w.preview}</pre>
               <div class="row">
-                <a href={`/workflows/${w.id}`}><button>Edit</button></a>
-                <button onClick={() => act(() => api.patch(`/api/workflows/${w.id}`, { is_active: !w.is_active }))}>{w.is_active ? "Turn off" : "Turn on"}</button>
-                <button class="danger" onClick={() => confirm(`Delete the menu "${w.name}"? Running flows end.`) && act(() => api.del(`/api/workflows/${w.id}`))}>Delete</button>
+                <a href={`/workflows/${w.id}`}>
+                  <button>Edit</button>
+                </a>
+                <button onClick={() => act(() => api.patch(`/api/workflows/${w.id}`, { is_active: !w.is_active }))}>
+                  {w.is_active ? "Turn off" : "Turn on"}
+                </button>
+                <button
+                  class="danger"
+                  onClick={() => confirm(`Delete the menu "${w.name}"? Running flows end.`) && act(() => api.del(`/api/workflows/${w.id}`))}
+                >
+                  Delete
+                </button>
               </div>
             </article>
           ))}
