@@ -2,11 +2,11 @@
 // (PRODUCT.md §5.4, EVOLUTION.md §4.3–§4.6). Every step is idempotent: a redelivery, a
 // duplicate or a replay changes nothing twice.
 
-import type { BatchItem } from "drizzle-orm/batch";
 import { onHumanMessage } from "../agents/hooks";
 import { campaignSendInFlight } from "../campaigns/recipients.queries";
 import { stripMedia } from "../instances/webhook-envelope";
 import { settleWebhookEventsStmt } from "../instances/webhook-events.queries";
+import type { Stmt } from "../platform/db/client";
 import { newId } from "../platform/lib/ids";
 import { type InboxCtx, resolveContact } from "./context";
 import { activeConversationIdSql, insertConversationStmt, touchConversationStmt } from "./conversations.queries";
@@ -120,7 +120,7 @@ async function storeNew(
 }
 
 export type PreparedUpsert = {
-  stmts: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]];
+  stmts: [Stmt, ...Stmt[]];
   contactId: string;
   inbound: boolean;
   finish: (results: unknown[]) => Promise<Outcome>;

@@ -2,10 +2,9 @@
 // and our sends' acknowledgements, applied one at a time in the object's serial chain, each
 // delivery settled in webhook_events as processed / ignored (with why) / failed, or left
 // `received` while it waits for its message.
-import type { BatchItem } from "drizzle-orm/batch";
 import { answerableContactsQuery } from "../campaigns/followup.queries";
 import { settledWebhookEvents, settleWebhookEventsStmt } from "../instances/webhook-events.queries";
-import { getDb } from "../platform/db/client";
+import { getDb, type Stmt } from "../platform/db/client";
 import { dbErrorMessage } from "../platform/db/errors";
 import { type CachedContact, Changes, type InboxCtx } from "./context";
 import { recentActiveContacts } from "./conversations.queries";
@@ -26,7 +25,7 @@ const HOLD_MAX_MS = 60 * 60 * 1000;
 const mayStillHold = (d: { receivedAt?: number }) => d.receivedAt === undefined || Date.now() - d.receivedAt < HOLD_MAX_MS;
 
 /** See WaInstance.mirrorPlan(). */
-export type MirrorPlan = { stmts: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]; more: boolean; done: (results: unknown[]) => void };
+export type MirrorPlan = { stmts: [Stmt, ...Stmt[]]; more: boolean; done: (results: unknown[]) => void };
 
 export type MessageDelivery = { eventId: string; event: string; data: unknown; at: number; repeat?: boolean; receivedAt?: number };
 export type MessageResult = "processed" | "ignored" | "deferred" | "failed";
@@ -143,7 +142,7 @@ export class InstanceInbox {
       const preps: (PreparedUpsert | Outcome)[] = [];
       for (const d of ds) preps.push(await prepareUpsert({ ...base, eventId: d.eventId, changes }, d.data, d.at, true));
       const prepared = ds.filter((_, i) => "stmts" in preps[i]!).map((d) => d.eventId);
-      const stmts: BatchItem<"sqlite">[] = [...(plan?.stmts ?? []), ...preps.flatMap((p) => ("stmts" in p ? p.stmts : []))];
+      const stmts: Stmt[] = [...(plan?.stmts ?? []), ...preps.flatMap((p) => ("stmts" in p ? p.stmts : []))];
       // The group's deliveries are settled together, in the batch that stores their messages.
       if (prepared.length) stmts.push(settleWebhookEventsStmt(db, prepared, "processed"));
       // …and the same round trip tells which senders have a campaign send waiting for their answer.

@@ -1,9 +1,9 @@
 // Receipts and deletes (EVOLUTION.md §4.5–§4.6) and the moment our own send gets its key.id.
 // An event for a message we do not have yet is held (left `received` in webhook_events) and
 // applied when the message lands, whichever order Evolution delivered them in.
-import type { BatchItem } from "drizzle-orm/batch";
 import { onCampaignReceipt } from "../campaigns/followup";
 import { settleWebhookEventsStmt } from "../instances/webhook-events.queries";
+import type { Stmt } from "../platform/db/client";
 import type { InboxCtx } from "./context";
 import { previewDeletedStmt } from "./conversations.queries";
 import type { Outcome } from "./ingest";
@@ -114,7 +114,7 @@ export async function applyHeld(ctx: InboxCtx, keyId: string, found?: { updates:
   const db = ctx.db;
   const status = bestStatus(updates, keyId);
   const processed = [...updates, ...deletes].map((r) => r.id);
-  const stmts: BatchItem<"sqlite">[] = [];
+  const stmts: Stmt[] = [];
   if (status) {
     stmts.push(advanceStatusStmt(db, ctx.instance.id, keyId, status));
     campaignReceipt(ctx, keyId, status);
@@ -139,7 +139,7 @@ export async function applyHeld(ctx: InboxCtx, keyId: string, found?: { updates:
 }
 
 /** Runs statements in one batch and records the messages changed by those that return rows. */
-async function runBatch(ctx: InboxCtx, stmts: BatchItem<"sqlite">[]): Promise<void> {
+async function runBatch(ctx: InboxCtx, stmts: Stmt[]): Promise<void> {
   const [first, ...rest] = stmts;
   if (!first) return;
   const results: unknown[] = await ctx.db.batch([first, ...rest]);

@@ -1,3 +1,4 @@
+import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "./schema";
 
@@ -13,3 +14,6 @@ export function getDb(d1: D1Database): Db {
   if (!db) instances.set(d1, (db = make(d1)));
   return db;
 }
+
+/** One statement of a db.batch(): what the *.queries.ts builders return for a caller's batch. */
+export type Stmt = BatchItem<"sqlite">;
