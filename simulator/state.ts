@@ -92,7 +92,7 @@ export function createJid(input: string): string {
 
 function formatBr(n: string): string {
   const m = /^(\d{2})(\d{2})\d(\d{8})$/.exec(n);
-  if (!m || m[1] !== "55") return n;
+  if (m?.[1] !== "55") return n;
   const joker = Number(m[3]?.[0]);
   const ddd = Number(m[2]);
   return joker < 7 || ddd < 31 ? n : `${m[1]}${m[2]}${m[3]}`;

@@ -51,7 +51,7 @@ export class WebhookDispatcher {
   emit(target: { instance: string; webhook: SimWebhook | null; sender: string | null }, event: string, data: unknown): void {
     const wh = target.webhook;
     // Evolution silently skips a disabled hook or a URL that is not http(s) (EVOLUTION.md §2.7).
-    if (!wh || !wh.enabled || !/^https?:\/\//i.test(wh.url)) return;
+    if (!wh?.enabled || !/^https?:\/\//i.test(wh.url)) return;
     const name = eventConfigName(event);
     if (wh.events.length > 0 && !wh.events.includes(name)) return;
     const url = wh.byEvents ? `${wh.url}/${name.replace(/_/g, "-").toLowerCase()}` : wh.url;

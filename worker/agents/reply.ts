@@ -61,7 +61,7 @@ export async function runReply(env: Env, job: AiReplyJob): Promise<ReplyOutcome>
   // Ownership lock: whatever happened while the model was thinking wins over its answer.
   const [state, latest, during] = await Promise.all([getAgentState(db, conv.id), latestInbound(db, conv.id), sendersSince(db, conv.id, trigger.createdAt)]);
   const drop = (reason: string): ReplyOutcome => ({ kind: "dropped", reason, agentId: agent.id });
-  if (!state || state.status !== "active") return drop("conversation archived or gone");
+  if (state?.status !== "active") return drop("conversation archived or gone");
   if (during.has("user") || during.has("phone")) return drop("a human sent a message during generation");
   if (state.agentPaused && !run.handedOff) return drop("paused for a human during generation");
   if (during.has("agent")) return drop("already answered");

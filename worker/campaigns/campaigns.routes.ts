@@ -9,7 +9,7 @@ import type { CampaignDetail } from "../shared/campaigns";
 import { campaignDto, recipientDto } from "./campaigns.dto";
 import { agentExists, countAudience, getCampaign, listCampaigns } from "./campaigns.queries";
 import * as s from "./campaigns.schemas";
-import * as svc from "./lifecycle";
+import { cancel, createCampaign, pause, resume, start } from "./lifecycle";
 import { listRecipients, statusCounts } from "./recipients.queries";
 
 async function detail(env: Env, id: string): Promise<CampaignDetail> {
@@ -19,12 +19,14 @@ async function detail(env: Env, id: string): Promise<CampaignDetail> {
   return { ...campaignDto(row), recipients_by_status: await statusCounts(db, id) };
 }
 
-const control = (action: "start" | "pause" | "resume" | "cancel") =>
+const CONTROLS = { start, pause, resume, cancel };
+
+const control = (action: keyof typeof CONTROLS) =>
   [
     validate("param", s.idParam),
     async (c: import("hono").Context<AppEnv, string, { out: { param: { id: string } } }>) => {
       const { id } = c.req.valid("param");
-      await svc[action](c.env, id);
+      await CONTROLS[action](c.env, id);
       return c.json(await detail(c.env, id));
     },
   ] as const;
@@ -48,7 +50,7 @@ export const campaignsRoutes = new Hono<AppEnv>()
       throw new ApiError(422, "unknown_instance", "No instance with that id", [{ path: "instance_id", message: "No instance with that id" }]);
     if (b.responding_agent_id && !(await agentExists(db, b.responding_agent_id)))
       throw new ApiError(422, "unknown_agent", "No agent with that id", [{ path: "responding_agent_id", message: "No agent with that id" }]);
-    const id = await svc.createCampaign(c.env, {
+    const id = await createCampaign(c.env, {
       name: b.name,
       instanceId: b.instance_id,
       audience: { tags: b.target_tags, match: b.match, contactIds: b.contact_ids },

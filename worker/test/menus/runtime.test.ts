@@ -4,7 +4,7 @@ import { runMenus } from "../../menus/runtime";
 import { api, eventually, jsonOf, seedInstance, uid } from "../helpers";
 import { phone, send, upsert } from "../inbox/fixtures";
 import { installSimulator } from "../simulator-harness";
-import { SUPPORT_MENU } from "./templates.test";
+import { SUPPORT_MENU } from "./fixtures";
 
 const { restore } = installSimulator();
 afterAll(restore);

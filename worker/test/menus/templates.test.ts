@@ -2,23 +2,7 @@ import { describe, expect, it } from "vitest";
 import { advance, findTrigger, matchesKeyword, renderStep } from "../../shared/menu-engine";
 import { menuStructure } from "../../shared/menu-schema";
 import { api, jsonOf, uid } from "../helpers";
-
-export const SUPPORT_MENU = {
-  start: "main",
-  ttl_minutes: 30,
-  steps: {
-    main: {
-      prompt: "Hi! How can we help?",
-      options: [
-        { id: "sales", title: "Talk to sales", next: "ask_name" },
-        { id: "hours", title: "Opening hours", next: "hours" },
-      ],
-    },
-    ask_name: { prompt: "What's your name?", input: { key: "name", next: "done" } },
-    hours: { prompt: "We open 9–18, Monday to Friday.", end: { handoff: "none" } },
-    done: { prompt: "Thanks {{name}}, a person will reply soon.", end: { tag: "lead", llm_context: { source: "menu" }, handoff: "human" } },
-  },
-};
+import { SUPPORT_MENU } from "./fixtures";
 
 type Err = { error: { code: string; message: string; details: { path: string; message: string }[] } };
 
