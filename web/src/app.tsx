@@ -2,7 +2,6 @@ import { useEffect } from "preact/hooks";
 import { ErrorBoundary, LocationProvider, lazy, Route, Router, useLocation } from "preact-iso";
 import { Layout } from "./components/layout";
 import { SignIn } from "./pages/signin";
-import { connectRealtime, disconnectRealtime } from "./state/realtime";
 import { checkSession, signedIn } from "./state/session";
 
 const Instances = lazy(() => import("./pages/instances").then((m) => m.Instances));
@@ -22,12 +21,9 @@ function Home() {
 
 function Shell() {
   const state = signedIn.value;
-  useEffect(() => {
-    if (state === true) connectRealtime();
-    if (state === false) disconnectRealtime();
-  }, [state]);
   if (state === null) return <div class="boot">Loading…</div>;
   if (state === false) return <SignIn />;
+  // The realtime hub follows the session by itself (state/realtime.ts).
   return (
     <Layout>
       <ErrorBoundary>

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import type { CampaignDetail, CampaignRecipientView, RecipientStatus } from "../../../../worker/shared/campaigns";
-import { ApiError, api, qs } from "../../api/client";
+import { ApiError, api, call, query } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
 import { useLive } from "../../state/realtime";
 import { Progress, StatusBadge, when } from "./progress";
@@ -17,7 +17,7 @@ export function ShowCampaign({ id }: { id: string }) {
 
   const load = useCallback(async () => {
     try {
-      setC(await api.get<CampaignDetail>(`/api/campaigns/${id}`));
+      setC(await call(api.campaigns[":id"].$get({ param: { id } })));
       setError(null);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : "Could not load the campaign");
@@ -25,7 +25,7 @@ export function ShowCampaign({ id }: { id: string }) {
   }, [id]);
   const loadRows = useCallback(
     async (cursor?: string) => {
-      const page = await api.get<Page>(`/api/campaigns/${id}/recipients${qs({ status: filter, cursor, limit: 100 })}`);
+      const page = await call(api.campaigns[":id"].recipients.$get({ param: { id }, query: query({ status: filter, cursor, limit: 100 }) }));
       setRows((prev) => (cursor && prev ? { items: [...prev.items, ...page.items], next_cursor: page.next_cursor } : page));
     },
     [id, filter],
@@ -42,7 +42,7 @@ export function ShowCampaign({ id }: { id: string }) {
     if (action === "cancel" && !confirm("Cancel this campaign? Recipients not sent yet are skipped.")) return;
     setBusy(true);
     try {
-      setC(await api.post<CampaignDetail>(`/api/campaigns/${id}/${action}`));
+      setC(await call(api.campaigns[":id"][action].$post({ param: { id } })));
       setError(null);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : `Could not ${action}`);

@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { renderStep } from "../../../../worker/shared/menu-engine";
-import { menuStructure } from "../../../../worker/shared/menu-schema";
-import { ApiError, api } from "../../api/client";
+import { type MenuStructure, menuStructure } from "../../../../worker/shared/menu-schema";
+import { ApiError, api, call } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
 import { EXAMPLE_MENU, type MenuView } from "./types";
 
@@ -36,14 +36,13 @@ export function MenuEditor({ id }: { id: string | null }) {
 
   useEffect(() => {
     if (!id) return;
-    api
-      .get<MenuView>(`/api/workflows/${id}`)
-      .then((w) => {
-        setName(w.name);
-        setType(w.type);
-        setKeywords(w.trigger_keywords.join(", "));
-        setActive(w.is_active);
-        setMenu(JSON.stringify(w.menu_structure, null, 2));
+    call(api.workflows[":id"].$get({ param: { id } }))
+      .then((m) => {
+        setName(m.name);
+        setType(m.type);
+        setKeywords(m.trigger_keywords.join(", "));
+        setActive(m.is_active);
+        setMenu(JSON.stringify(m.menu_structure, null, 2));
         setLoaded(true);
       })
       .catch((err: unknown) => setErrors({ form: err instanceof ApiError ? err.message : "Could not load" }));
@@ -60,12 +59,12 @@ export function MenuEditor({ id }: { id: string | null }) {
         .split(",")
         .map((k) => k.trim())
         .filter(Boolean),
-      menu_structure: JSON.parse(menu) as unknown,
+      menu_structure: JSON.parse(menu) as MenuStructure,
       is_active: active,
     };
     try {
-      if (id) await api.patch(`/api/workflows/${id}`, body);
-      else await api.post("/api/workflows", body);
+      if (id) await call(api.workflows[":id"].$patch({ param: { id }, json: body }));
+      else await call(api.workflows.$post({ json: body }));
       route("/workflows");
     } catch (err) {
       if (err instanceof ApiError) {

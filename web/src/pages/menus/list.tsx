@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
-import { ApiError, api } from "../../api/client";
+import { ApiError, api, call } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
 import { useLive } from "../../state/realtime";
 import type { MenuView } from "./types";
@@ -9,7 +9,7 @@ export function MenuList() {
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(async () => {
     try {
-      setItems((await api.get<{ items: MenuView[] }>("/api/workflows")).items);
+      setItems((await call(api.workflows.$get())).items);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : "Could not load workflows");
     }
@@ -58,12 +58,14 @@ export function MenuList() {
                 <a href={`/workflows/${w.id}`}>
                   <button>Edit</button>
                 </a>
-                <button onClick={() => act(() => api.patch(`/api/workflows/${w.id}`, { is_active: !w.is_active }))}>
+                <button onClick={() => act(() => call(api.workflows[":id"].$patch({ param: { id: w.id }, json: { is_active: !w.is_active } })))}>
                   {w.is_active ? "Turn off" : "Turn on"}
                 </button>
                 <button
                   class="danger"
-                  onClick={() => confirm(`Delete the menu "${w.name}"? Running flows end.`) && act(() => api.del(`/api/workflows/${w.id}`))}
+                  onClick={() =>
+                    confirm(`Delete the menu "${w.name}"? Running flows end.`) && act(() => call(api.workflows[":id"].$delete({ param: { id: w.id } })))
+                  }
                 >
                   Delete
                 </button>
