@@ -10,7 +10,7 @@ export const NAV = [
   { href: "/inbox", label: "Inbox" },
   { href: "/campaigns", label: "Campaigns" },
   { href: "/agents", label: "Agents" },
-  { href: "/workflows", label: "Workflows" },
+  { href: "/menus", label: "Menus" },
 ];
 
 export function Layout({ children }: { children: ComponentChildren }) {

@@ -65,7 +65,7 @@ export function MenuEditor({ id }: { id: string | null }) {
     try {
       if (id) await call(api.workflows[":id"].$patch({ param: { id }, json: body }));
       else await call(api.workflows.$post({ json: body }));
-      route("/workflows");
+      route("/menus");
     } catch (err) {
       if (err instanceof ApiError) {
         const f = err.fieldErrors();
@@ -79,7 +79,7 @@ export function MenuEditor({ id }: { id: string | null }) {
   return (
     <section>
       <PageHeader title={id ? `Edit ${name}` : "New menu"} />
-      <form class="workflow-editor" onSubmit={save} aria-label="Workflow">
+      <form class="menu-editor" onSubmit={save} aria-label="Menu">
         <div class="card">
           <label>
             Name
@@ -124,7 +124,7 @@ export function MenuEditor({ id }: { id: string | null }) {
             </p>
           )}
           <div class="row" style={{ justifyContent: "flex-end" }}>
-            <a href="/workflows">
+            <a href="/menus">
               <button type="button">Cancel</button>
             </a>
             <button type="submit" class="primary" disabled={!result.ok}>
