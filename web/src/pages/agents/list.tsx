@@ -13,7 +13,9 @@ export function AgentList() {
     <section class="agents">
       <PageHeader title="AI agents">
         <a href="/agents/new">
-          <button class="primary">New agent</button>
+          <button type="button" class="primary">
+            New agent
+          </button>
         </a>
       </PageHeader>
       <p class="muted small agents-intro">
@@ -99,7 +101,15 @@ function AgentRow({ agent: a, instanceName, onChanged, onDelete }: { agent: Agen
       </div>
       <div class="agent-actions">
         <label class="switch">
-          <input type="checkbox" role="switch" checked={a.enabled} disabled={busy} onChange={toggle} aria-label={`${a.name} enabled`} />
+          <input
+            type="checkbox"
+            role="switch"
+            aria-checked={a.enabled}
+            checked={a.enabled}
+            disabled={busy}
+            onChange={toggle}
+            aria-label={`${a.name} enabled`}
+          />
           <span>{a.enabled ? "Enabled" : "Disabled"}</span>
         </label>
         <a href={`/agents/${a.id}`}>

@@ -9,7 +9,7 @@ export function AudiencePicker({ form, error }: { form: CampaignForm; error?: st
   return (
     <fieldset>
       <legend>Recipients</legend>
-      <div class="tag-chips" role="group" aria-label="Target tags">
+      <fieldset class="tag-chips chip-group" aria-label="Target tags">
         {all.map((t) => (
           <button
             type="button"
@@ -30,7 +30,7 @@ export function AudiencePicker({ form, error }: { form: CampaignForm; error?: st
             any
           </button>
         </span>
-      </div>
+      </fieldset>
       {form.contactCount.value > 0 && <p class="small">Plus {form.contactCount} contacts selected on the contacts page.</p>}
       <p class="cmp-audience" data-testid="audience-count" aria-live="polite">
         {audience ? (

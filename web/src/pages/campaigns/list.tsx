@@ -23,7 +23,9 @@ export function CampaignList() {
     <section>
       <PageHeader title="Campaigns">
         <a href="/campaigns/new">
-          <button class="primary">New campaign</button>
+          <button type="button" class="primary">
+            New campaign
+          </button>
         </a>
       </PageHeader>
       {error && (

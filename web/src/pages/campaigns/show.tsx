@@ -33,7 +33,7 @@ export function ShowCampaign({ id }: { id: string }) {
   useEffect(() => void load(), [load]);
   useEffect(() => void loadRows().catch(() => setRows(null)), [loadRows]);
   useLive(["campaigns"], (e) => {
-    if (e && e.id && e.id !== id) return;
+    if (e?.id && e.id !== id) return;
     void load();
     void loadRows().catch(() => undefined);
   });
@@ -68,22 +68,22 @@ export function ShowCampaign({ id }: { id: string }) {
     <section class="cmp-show">
       <PageHeader title={c.name}>
         {(c.status === "pending" || c.status === "scheduled") && (
-          <button class="primary" disabled={busy} onClick={() => act("start")}>
+          <button type="button" class="primary" disabled={busy} onClick={() => act("start")}>
             Start now
           </button>
         )}
         {(c.status === "in_progress" || c.status === "scheduled") && (
-          <button disabled={busy} onClick={() => act("pause")}>
+          <button type="button" disabled={busy} onClick={() => act("pause")}>
             Pause
           </button>
         )}
         {c.status === "paused" && (
-          <button class="primary" disabled={busy} onClick={() => act("resume")}>
+          <button type="button" class="primary" disabled={busy} onClick={() => act("resume")}>
             Resume
           </button>
         )}
         {["pending", "scheduled", "in_progress", "paused"].includes(c.status) && (
-          <button class="danger" disabled={busy} onClick={() => act("cancel")}>
+          <button type="button" class="danger" disabled={busy} onClick={() => act("cancel")}>
             Cancel
           </button>
         )}
@@ -133,13 +133,13 @@ export function ShowCampaign({ id }: { id: string }) {
         )}
       </div>
       <h2>Recipients</h2>
-      <div class="row" role="group" aria-label="Filter recipients">
+      <fieldset class="row chip-group" aria-label="Filter recipients">
         {FILTERS.map((f) => (
-          <button key={f || "all"} class={`chip ${filter === f ? "on" : ""}`} onClick={() => setFilter(f)}>
+          <button type="button" key={f || "all"} class={`chip ${filter === f ? "on" : ""}`} aria-pressed={filter === f} onClick={() => setFilter(f)}>
             {f || "all"} {f && c.recipients_by_status[f] !== undefined && <span class="chip-count">{c.recipients_by_status[f]}</span>}
           </button>
         ))}
-      </div>
+      </fieldset>
       <div class="cmp-table-wrap">
         <table class="cmp-table">
           <thead>
@@ -166,7 +166,11 @@ export function ShowCampaign({ id }: { id: string }) {
           </tbody>
         </table>
         {rows && rows.items.length === 0 && <p class="empty">No recipients{filter ? ` ${filter}` : " yet (they are snapshotted when the campaign starts)"}.</p>}
-        {rows?.next_cursor && <button onClick={() => void loadRows(rows.next_cursor ?? undefined)}>Load more</button>}
+        {rows?.next_cursor && (
+          <button type="button" onClick={() => void loadRows(rows.next_cursor ?? undefined)}>
+            Load more
+          </button>
+        )}
       </div>
     </section>
   );

@@ -70,7 +70,7 @@ export function BulkBar({
   };
 
   return (
-    <div class="bulk-bar" role="region" aria-label="Bulk actions" data-testid="bulk-bar">
+    <section class="bulk-bar" aria-label="Bulk actions" data-testid="bulk-bar">
       <div class="bulk-summary">
         <strong data-testid="selected-count">
           {selection.allMatching ? `All ${plural(n, "matching contact")} selected` : `${plural(n, "contact")} selected`}
@@ -126,7 +126,15 @@ export function BulkBar({
               </p>
               <label>
                 Tag
-                <input name="bulk-tag" value={tag} list="bulk-tag-names" maxLength={50} autoFocus onInput={(e) => setTag(e.currentTarget.value)} />
+                <input
+                  name="bulk-tag"
+                  value={tag}
+                  list="bulk-tag-names"
+                  maxLength={50}
+                  // biome-ignore lint/a11y/noAutofocus: the user just opened this dialog to type a tag; focus belongs in its one field.
+                  autoFocus
+                  onInput={(e) => setTag(e.currentTarget.value)}
+                />
               </label>
               <datalist id="bulk-tag-names">
                 {tagNames.map((t) => (
@@ -137,6 +145,6 @@ export function BulkBar({
           )}
         </ConfirmDialog>
       )}
-    </div>
+    </section>
   );
 }

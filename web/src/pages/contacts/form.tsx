@@ -44,7 +44,9 @@ export function EditContactLoader({
           {error}
         </p>
         <div class="row" style={{ justifyContent: "flex-end" }}>
-          <button onClick={onClose}>Close</button>
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
         </div>
       </Modal>
     );

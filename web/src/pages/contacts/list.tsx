@@ -109,7 +109,7 @@ export function ContactList({ modal }: { modal: string | null }) {
         </button>
       </PageHeader>
 
-      <div class="card contact-filters" role="search">
+      <search class="card contact-filters">
         <div class="row filter-main">
           <input
             type="search"
@@ -141,7 +141,7 @@ export function ContactList({ modal }: { modal: string | null }) {
         )}
         <TagChips tags={tags} selected={filters.tags} match={filters.match} onChange={(selected, match) => setFilters({ ...filters, tags: selected, match })} />
         {tagsModel.error.value && <p class="error">{tagsModel.error}</p>}
-      </div>
+      </search>
 
       <div class="row list-summary">
         <label class="checkbox select-page">

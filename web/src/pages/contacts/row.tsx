@@ -103,6 +103,7 @@ export function ContactRow({
                 list={listId}
                 maxLength={50}
                 placeholder="tag"
+                // biome-ignore lint/a11y/noAutofocus: the field appears because the user clicked "+ tag"; focus goes where they asked to type.
                 autoFocus
                 onInput={(e) => setDraft(e.currentTarget.value)}
                 onKeyDown={(e) => e.key === "Escape" && setAdding(false)}

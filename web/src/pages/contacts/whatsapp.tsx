@@ -60,7 +60,9 @@ export function WhatsAppButton({ contact }: { contact: Contact }) {
             No WhatsApp number is connected — connect one in <a href="/instances">Instances</a>.
           </p>
           <div class="row" style={{ justifyContent: "flex-end" }}>
-            <button onClick={close}>Close</button>
+            <button type="button" onClick={close}>
+              Close
+            </button>
           </div>
         </Modal>
       )}
@@ -74,7 +76,9 @@ export function WhatsAppButton({ contact }: { contact: Contact }) {
             ))}
           </div>
           <div class="row" style={{ justifyContent: "flex-end", marginTop: "0.8rem" }}>
-            <button onClick={close}>Cancel</button>
+            <button type="button" onClick={close}>
+              Cancel
+            </button>
           </div>
         </Modal>
       )}
@@ -84,7 +88,9 @@ export function WhatsAppButton({ contact }: { contact: Contact }) {
             {step.message}
           </p>
           <div class="row" style={{ justifyContent: "flex-end" }}>
-            <button onClick={close}>Close</button>
+            <button type="button" onClick={close}>
+              Close
+            </button>
           </div>
         </Modal>
       )}

@@ -50,7 +50,7 @@ export function ConversationList({ selected }: { selected: string | null }) {
                     </span>
                   )}
                   {c.unread_count > 0 && (
-                    <span class="badge" data-testid="unread" aria-label={`${c.unread_count} unread`}>
+                    <span class="badge" data-testid="unread" role="img" aria-label={`${c.unread_count} unread`}>
                       {c.unread_count}
                     </span>
                   )}

@@ -117,7 +117,7 @@ export function Thread({ id }: { id: string }) {
           return (
             <Fragment key={m.id}>
               {newDay && (
-                <div class="day-separator small" role="separator" data-testid="day-separator">
+                <div class="day-separator small" data-testid="day-separator">
                   <span>{dayLabel(m.timestamp)}</span>
                 </div>
               )}

@@ -25,7 +25,9 @@ export function InstanceList() {
     <section>
       <PageHeader title="Instances">
         <a href="/instances/new">
-          <button class="primary">Connect a number</button>
+          <button type="button" class="primary">
+            Connect a number
+          </button>
         </a>
       </PageHeader>
       {error && (
@@ -81,12 +83,15 @@ function InstanceCard({ instance: i, onEdit, onChanged }: { instance: InstanceVi
       <div class="row" style={{ marginTop: "0.6rem" }}>
         {i.status !== "open" && (
           <a href={`/instances/${i.id}`}>
-            <button>{i.status === "pending" ? "Show QR" : "Reconnect"}</button>
+            <button type="button">{i.status === "pending" ? "Show QR" : "Reconnect"}</button>
           </a>
         )}
-        <button onClick={onEdit}>Edit webhook</button>
+        <button type="button" onClick={onEdit}>
+          Edit webhook
+        </button>
         {i.status === "open" && (
           <button
+            type="button"
             disabled={busy}
             onClick={() => confirm(`Log out ${i.name} from WhatsApp?`) && act(() => call(api.instances[":id"].logout.$post({ param: { id: i.id } })))}
           >
@@ -94,6 +99,7 @@ function InstanceCard({ instance: i, onEdit, onChanged }: { instance: InstanceVi
           </button>
         )}
         <button
+          type="button"
           class="danger"
           disabled={busy}
           onClick={() =>

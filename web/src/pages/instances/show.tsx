@@ -36,7 +36,7 @@ export function ShowInstance({ id }: { id: string }) {
 
   // Evolution often answers create with no QR yet ({count:0}); ask once if none arrives.
   useEffect(() => {
-    if (!instance || instance.status !== "pending" || instance.qr_code_base64 || asked.current) return;
+    if (instance?.status !== "pending" || instance.qr_code_base64 || asked.current) return;
     const t = setTimeout(() => {
       asked.current = true;
       void newQr();
@@ -81,7 +81,7 @@ export function ShowInstance({ id }: { id: string }) {
           </p>
         )}
         <div class="row">
-          <button class={instance.status === "closed" ? "primary" : undefined} onClick={newQr} disabled={busy}>
+          <button type="button" class={instance.status === "closed" ? "primary" : undefined} onClick={newQr} disabled={busy}>
             {busy ? "Asking…" : "New QR code"}
           </button>
           <a href="/instances">

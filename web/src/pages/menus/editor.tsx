@@ -132,8 +132,8 @@ export function MenuEditor({ id }: { id: string | null }) {
             </button>
           </div>
         </div>
-        <div class="card" aria-label="Preview">
-          <h2>Preview</h2>
+        <section class="card" aria-labelledby="menu-preview-title">
+          <h2 id="menu-preview-title">Preview</h2>
           {result.ok ? (
             result.preview.map((p) => (
               <div key={p.id}>
@@ -146,7 +146,7 @@ export function MenuEditor({ id }: { id: string | null }) {
           ) : (
             <p class="muted">Fix the menu to see the preview.</p>
           )}
-        </div>
+        </section>
       </form>
     </section>
   );
