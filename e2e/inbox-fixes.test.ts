@@ -178,7 +178,7 @@ describe("inbox fixes in Chromium", () => {
   });
 
   it("composer: a removed attachment can be chosen again, a voice note's text is sent after it, and the text box stops at 4096 characters", async () => {
-    const { id, page } = await threadOf("Fiona Files", "send me files");
+    const { page } = await threadOf("Fiona Files", "send me files");
     await page.locator('[data-testid="message"]').first().waitFor();
     const fileInput = page.getByLabel("Attach a file");
     const png = {

@@ -39,7 +39,7 @@ describe("dashboard shell in Chromium", () => {
     await signIn(page, stack.baseUrl, stack.adminToken);
     await page.getByRole("heading", { name: "Instances" }).waitFor();
     const nav = page.getByRole("navigation", { name: "Main" });
-    for (const name of ["Instances", "Contacts", "Inbox", "Campaigns", "Agents", "Workflows"]) expect(await nav.getByRole("link", { name }).count()).toBe(1);
+    for (const name of ["Instances", "Contacts", "Inbox", "Campaigns", "Agents", "Menus"]) expect(await nav.getByRole("link", { name }).count()).toBe(1);
     // The realtime socket connects and the indicator says so.
     await page.locator('[data-testid="live-indicator"][data-status="live"]').waitFor({ timeout: 10_000 });
     await page.getByText("Evolution API").first().waitFor();

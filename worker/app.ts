@@ -19,32 +19,31 @@ import { sessionRoutes } from "./platform/http/session.routes";
 import { realtimeRoutes } from "./platform/realtime/realtime.routes";
 
 export function createApp() {
-  const app = new Hono<AppEnv>();
-
-  app.use("*", requestLog);
-  app.get("/healthz", (c) => c.json({ ok: true, time: new Date().toISOString() }));
-  // Baseline for `npm run bench:webhooks`: the same runtime and server, reading the body and
-  // doing nothing else. Off (404) unless the Worker runs with BENCH=1.
-  app.post("/__bench/empty", async (c) => {
-    if ((c.env as { BENCH?: string }).BENCH !== "1") return c.notFound();
-    await c.req.text();
-    return c.json({ ok: true });
-  });
-
-  app.use("/api/*", requireAuth);
-  app.use("/api/*", limitBodyByPath);
-  app.use("/webhooks/*", limitBodyByPath);
-  app.route("/api/session", sessionRoutes);
-  app.route("/api/realtime", realtimeRoutes);
-  app.route("/webhooks", webhookRoutes);
-  app.route("/api/instances", instancesRoutes);
-  app.route("/api/workflows", menusRoutes);
-  app.route("/api/contacts", contactsRoutes);
-  app.route("/api/campaigns", campaignsRoutes);
-  app.route("/api/tags", tagsRoutes);
-  app.route("/api/agents", agentsRoutes);
-  app.route("/api/conversations", conversationsRoutes);
-  app.route("/api/webhook-events", webhookEventsRoutes);
+  // One chain, so `typeof app` carries every route's schema for the dashboard's `hc<App>` client.
+  const app = new Hono<AppEnv>()
+    .use("*", requestLog)
+    .get("/healthz", (c) => c.json({ ok: true, time: new Date().toISOString() }))
+    // Baseline for `npm run bench:webhooks`: the same runtime and server, reading the body and
+    // doing nothing else. Off (404) unless the Worker runs with BENCH=1.
+    .post("/__bench/empty", async (c) => {
+      if ((c.env as { BENCH?: string }).BENCH !== "1") return c.notFound();
+      await c.req.text();
+      return c.json({ ok: true });
+    })
+    .use("/api/*", requireAuth)
+    .use("/api/*", limitBodyByPath)
+    .use("/webhooks/*", limitBodyByPath)
+    .route("/api/session", sessionRoutes)
+    .route("/api/realtime", realtimeRoutes)
+    .route("/webhooks", webhookRoutes)
+    .route("/api/instances", instancesRoutes)
+    .route("/api/workflows", menusRoutes)
+    .route("/api/contacts", contactsRoutes)
+    .route("/api/campaigns", campaignsRoutes)
+    .route("/api/tags", tagsRoutes)
+    .route("/api/agents", agentsRoutes)
+    .route("/api/conversations", conversationsRoutes)
+    .route("/api/webhook-events", webhookEventsRoutes);
 
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {

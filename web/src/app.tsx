@@ -1,8 +1,7 @@
 import { useEffect } from "preact/hooks";
-import { ErrorBoundary, LocationProvider, lazy, Route, Router, useLocation } from "preact-iso";
+import { ErrorBoundary, LocationProvider, lazy, Route, Router, useLocation, useRoute } from "preact-iso";
 import { Layout } from "./components/layout";
 import { SignIn } from "./pages/signin";
-import { connectRealtime, disconnectRealtime } from "./state/realtime";
 import { checkSession, signedIn } from "./state/session";
 
 const Instances = lazy(() => import("./pages/instances").then((m) => m.Instances));
@@ -10,22 +9,26 @@ const Contacts = lazy(() => import("./pages/contacts").then((m) => m.Contacts));
 const Inbox = lazy(() => import("./pages/inbox").then((m) => m.Inbox));
 const Campaigns = lazy(() => import("./pages/campaigns").then((m) => m.Campaigns));
 const Agents = lazy(() => import("./pages/agents").then((m) => m.Agents));
-const Workflows = lazy(() => import("./pages/menus").then((m) => m.Workflows));
+const Menus = lazy(() => import("./pages/menus").then((m) => m.Menus));
 const About = lazy(() => import("./pages/about").then((m) => m.About));
 const NotFound = lazy(() => import("./pages/not-found").then((m) => m.NotFound));
 
-function Home() {
-  const { route } = useLocation();
-  useEffect(() => route("/instances", true), []);
-  return null;
+/** A page that moved: replaces the address (history keeps no stop here) with where it lives now. */
+function redirect(to: (rest: string) => string) {
+  return function Redirect() {
+    const { params } = useRoute();
+    const { route } = useLocation();
+    useEffect(() => route(`${to(params.rest ?? "")}${location.search}`, true), []);
+    return null;
+  };
 }
+const Home = redirect(() => "/instances");
+// Menus were called workflows in the dashboard: old links and bookmarks still land on them.
+const OldMenus = redirect((rest) => (rest ? `/menus/${rest}` : "/menus"));
 
 function Shell() {
+  // The realtime hub follows the session by itself (state/realtime.ts).
   const state = signedIn.value;
-  useEffect(() => {
-    if (state === true) connectRealtime();
-    if (state === false) disconnectRealtime();
-  }, [state]);
   if (state === null) return <div class="boot">Loading…</div>;
   if (state === false) return <SignIn />;
   return (
@@ -38,7 +41,8 @@ function Shell() {
           <Route path="/inbox/:rest*" component={Inbox} />
           <Route path="/campaigns/:rest*" component={Campaigns} />
           <Route path="/agents/:rest*" component={Agents} />
-          <Route path="/workflows/:rest*" component={Workflows} />
+          <Route path="/menus/:rest*" component={Menus} />
+          <Route path="/workflows/:rest*" component={OldMenus} />
           <Route path="/about" component={About} />
           <Route default component={NotFound} />
         </Router>

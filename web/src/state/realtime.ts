@@ -1,86 +1,169 @@
-import { signal } from "@preact/signals";
+// Realtime: the socket machinery written once (ChannelModel) and the two channels built on it —
+// the tenant hub (/api/realtime, one per tab) and an instance's own channel (/api/instances/:id/ws,
+// open while its page is). They stay two sockets: the hub has no per-channel subscribe frame
+// and carries only coalesced `changed` notices, never the `instance` frames (QR and pairing
+// codes) an instance pushes, so it cannot carry that channel without a server change.
+import { computed, createModel, effect, type ReadonlySignal, signal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
-import type { ServerEvent, Topic } from "../../../worker/shared/ws-events";
+import type { InstanceView } from "../../../worker/shared/instances";
+import type { ChangedEvent, ServerEvent, Topic } from "../../../worker/shared/ws-events";
+import { signedIn, sockets } from "../api/client";
 
 export type LiveStatus = "connecting" | "live" | "offline";
 
-/** The tenant-wide realtime socket: one per tab, reconnecting with backoff. */
-export const liveStatus = signal<LiveStatus>("offline");
+/** Keep-alive: the server's runtime answers "ping" with "pong" without waking the object. */
+const PING_EVERY_MS = 25_000;
+// ws-events.ts's PING and PONG, spelled out: importing that module's values bundles zod into every page.
+const PING = "ping";
+const PONG = "pong";
+const backoff = (attempt: number) => Math.min(15_000, 500 * 2 ** attempt) * (0.75 + Math.random() / 2);
 
-type Listener = (event: Extract<ServerEvent, { type: "changed" }>) => void;
-const listeners = new Map<Topic, Set<Listener>>();
-const resyncListeners = new Set<() => void>();
-let socket: WebSocket | null = null;
-let attempts = 0;
-let retryTimer: ReturnType<typeof setTimeout> | undefined;
-let pingTimer: ReturnType<typeof setInterval> | undefined;
-let wanted = false;
+type ChannelOptions = {
+  url: () => string;
+  /** A frame carrying the whole state: the channel is live again, and what it shows resyncs. */
+  isSnapshot: (event: ServerEvent) => boolean;
+  /** Close reasons after which the server will not take the channel back: no reconnect. */
+  finalReasons?: string[];
+};
 
-function url(): string {
-  const proto = location.protocol === "https:" ? "wss:" : "ws:";
-  return `${proto}//${location.host}/api/realtime`;
-}
+/**
+ * One WebSocket that stays open while wanted: it pings to keep idle proxies from closing it,
+ * reconnects with jittered backoff, and says whether it is live (a snapshot has arrived).
+ * Disposing the model closes the socket.
+ */
+export const ChannelModel = createModel((opts: ChannelOptions) => {
+  const status = signal<LiveStatus>("offline");
+  /** Why the server closed the channel for good (one of `finalReasons`), or null. */
+  const ended = signal<string | null>(null);
+  const listeners = new Set<(event: ServerEvent) => void>();
+  let socket: WebSocket | null = null;
+  let wanted = false;
+  let attempts = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let pingTimer: ReturnType<typeof setInterval> | undefined;
 
-export function connectRealtime(): void {
-  wanted = true;
-  if (socket && socket.readyState <= WebSocket.OPEN) return;
-  liveStatus.value = "connecting";
-  const ws = new WebSocket(url());
-  socket = ws;
-  ws.onmessage = (m) => {
-    if (typeof m.data !== "string" || m.data === "pong") return;
-    let event: ServerEvent;
-    try {
-      event = JSON.parse(m.data) as ServerEvent;
-    } catch {
-      return;
-    }
-    if (event.type === "snapshot") {
-      attempts = 0;
-      liveStatus.value = "live";
-      // Anything may have changed while we were away: every view refetches.
-      for (const fn of resyncListeners) fn();
-    } else if (event.type === "changed") {
-      for (const fn of listeners.get(event.topic) ?? []) fn(event);
-    }
+  const open = () => {
+    if (!wanted || (socket && socket.readyState <= WebSocket.OPEN)) return;
+    status.value = "connecting";
+    const ws = new WebSocket(opts.url());
+    socket = ws;
+    ws.onopen = () => {
+      clearInterval(pingTimer);
+      pingTimer = setInterval(() => ws.readyState === WebSocket.OPEN && ws.send(PING), PING_EVERY_MS);
+    };
+    ws.onmessage = (m) => {
+      if (typeof m.data !== "string" || m.data === PONG) return;
+      let event: ServerEvent;
+      try {
+        event = JSON.parse(m.data) as ServerEvent;
+      } catch {
+        return;
+      }
+      if (opts.isSnapshot(event)) {
+        attempts = 0;
+        status.value = "live";
+      }
+      for (const fn of listeners) fn(event);
+    };
+    ws.onclose = (e) => {
+      if (socket === ws) socket = null;
+      clearInterval(pingTimer);
+      status.value = "offline";
+      if (!wanted) return;
+      if (opts.finalReasons?.includes(e.reason)) {
+        wanted = false;
+        ended.value = e.reason;
+        return;
+      }
+      retryTimer = setTimeout(open, backoff(attempts++));
+    };
   };
-  ws.onclose = () => {
-    if (socket === ws) socket = null;
+
+  const close = (reason: string) => {
+    wanted = false;
+    clearTimeout(retryTimer);
     clearInterval(pingTimer);
-    liveStatus.value = "offline";
-    if (!wanted) return;
-    const delay = Math.min(15_000, 500 * 2 ** attempts++) * (0.75 + Math.random() / 2);
-    retryTimer = setTimeout(connectRealtime, delay);
+    socket?.close(1000, reason);
+    socket = null;
   };
-  ws.onopen = () => {
-    clearInterval(pingTimer);
-    pingTimer = setInterval(() => ws.readyState === WebSocket.OPEN && ws.send("ping"), 25_000);
+  effect(() => () => close("closed"));
+
+  return {
+    status: status as ReadonlySignal<LiveStatus>,
+    ended: ended as ReadonlySignal<string | null>,
+    connect() {
+      wanted = true;
+      ended.value = null;
+      open();
+    },
+    disconnect(reason = "closed") {
+      close(reason);
+    },
+    /** Calls `fn` for every frame (snapshots included); returns the unsubscribe. */
+    listen(fn: (event: ServerEvent) => void): () => void {
+      listeners.add(fn);
+      return () => void listeners.delete(fn);
+    },
   };
-}
+});
 
-export function disconnectRealtime(): void {
-  wanted = false;
-  clearTimeout(retryTimer);
-  socket?.close(1000, "signed out");
-  socket = null;
-}
+type Listener = (event?: ChangedEvent) => void;
 
-/** Calls `fn` for every change on one of `topics`, and (without an event) after every reconnect. */
-export function useLive(topics: Topic[], fn: (event?: Extract<ServerEvent, { type: "changed" }>) => void): void {
+/** The tenant-wide hub: connected exactly while the tab is signed in. */
+export const RealtimeModel = createModel(() => {
+  const channel = new ChannelModel({ url: sockets.hub, isSnapshot: (e) => e.type === "snapshot" });
+  const byTopic = new Map<Topic, Set<Listener>>();
+  const resync = new Set<Listener>();
+  channel.listen((event) => {
+    // Anything may have changed while the socket was down: every view refetches.
+    if (event.type === "snapshot") for (const fn of resync) fn();
+    else if (event.type === "changed") for (const fn of byTopic.get(event.topic) ?? []) fn(event);
+  });
+  effect(() => {
+    if (signedIn.value === true) channel.connect();
+    else if (signedIn.value === false) channel.disconnect("signed out");
+  });
+  return {
+    status: channel.status,
+    /** Calls `fn` for every change on one of `topics`, and (without an event) after every reconnect. */
+    on(topics: Topic[], fn: Listener): () => void {
+      const l: Listener = (e) => fn(e);
+      for (const t of topics) {
+        if (!byTopic.has(t)) byTopic.set(t, new Set());
+        byTopic.get(t)!.add(l);
+      }
+      resync.add(l);
+      return () => {
+        for (const t of topics) byTopic.get(t)?.delete(l);
+        resync.delete(l);
+      };
+    },
+  };
+});
+
+/** This tab's hub (one socket for every page). */
+export const realtime = new RealtimeModel();
+
+/** `realtime.on` for a component: subscribed while mounted, always calling the latest `fn`. */
+export function useLive(topics: Topic[], fn: Listener): void {
   const ref = useRef(fn);
   ref.current = fn;
   const key = topics.join(",");
-  useEffect(() => {
-    const l: Listener = (e) => ref.current(e);
-    const resync = () => ref.current();
-    for (const t of topics) {
-      if (!listeners.has(t)) listeners.set(t, new Set());
-      listeners.get(t)!.add(l);
-    }
-    resyncListeners.add(resync);
-    return () => {
-      for (const t of topics) listeners.get(t)?.delete(l);
-      resyncListeners.delete(resync);
-    };
-  }, [key]);
+  useEffect(() => realtime.on(topics, (e) => ref.current(e)), [key]);
 }
+
+/** Live state of one instance over its own channel: a full `instance` frame, then one per change. */
+export const InstanceChannelModel = createModel((id: string) => {
+  const instance = signal<InstanceView | null>(null);
+  const channel = new ChannelModel({ url: () => sockets.instance(id), isSnapshot: (e) => e.type === "instance", finalReasons: ["instance deleted"] });
+  channel.listen((event) => {
+    if (event.type === "instance") instance.value = event.instance;
+  });
+  channel.connect();
+  return {
+    instance: instance as ReadonlySignal<InstanceView | null>,
+    /** The instance was deleted while watched: the server closed the channel for good. */
+    gone: computed(() => channel.ended.value === "instance deleted"),
+    status: channel.status,
+  };
+});

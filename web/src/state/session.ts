@@ -1,8 +1,8 @@
-import { api, request, signedIn } from "../api/client";
+import { api, call, signedIn } from "../api/client";
 
 export async function checkSession(): Promise<void> {
   try {
-    await request("/api/session");
+    await call(api.session.$get());
     signedIn.value = true;
   } catch {
     signedIn.value = false;
@@ -10,12 +10,12 @@ export async function checkSession(): Promise<void> {
 }
 
 export async function signIn(token: string): Promise<void> {
-  await api.post("/api/session", { token });
+  await call(api.session.$post({ json: { token } }));
   signedIn.value = true;
 }
 
 export async function signOut(): Promise<void> {
-  await request("/api/session", { method: "DELETE" });
+  await call(api.session.$delete());
   signedIn.value = false;
 }
 

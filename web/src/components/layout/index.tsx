@@ -1,5 +1,5 @@
+import { useSignal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { signOut } from "../../state/session";
 import { LiveIndicator } from "../live-indicator";
@@ -10,31 +10,32 @@ export const NAV = [
   { href: "/inbox", label: "Inbox" },
   { href: "/campaigns", label: "Campaigns" },
   { href: "/agents", label: "Agents" },
-  { href: "/workflows", label: "Workflows" },
+  { href: "/menus", label: "Menus" },
 ];
 
 export function Layout({ children }: { children: ComponentChildren }) {
   const { path } = useLocation();
-  const [open, setOpen] = useState(false);
+  const open = useSignal(false);
   return (
     <div class="layout">
       <header class="topbar">
         <a class="brand" href="/instances">
           Parley
         </a>
-        <button class="menu-toggle" aria-label="Menu" aria-expanded={open} onClick={() => setOpen(!open)}>
+        <button type="button" class="menu-toggle" aria-label="Menu" aria-expanded={open} onClick={() => (open.value = !open.value)}>
           ☰
         </button>
-        <nav class={open ? "nav open" : "nav"} aria-label="Main" onClick={() => setOpen(false)}>
+        <nav class={open.value ? "nav open" : "nav"} aria-label="Main">
           {NAV.map((n) => (
-            <a key={n.href} href={n.href} class={path.startsWith(n.href) ? "active" : undefined}>
+            // Following a link closes the phone menu.
+            <a key={n.href} href={n.href} class={path.startsWith(n.href) ? "active" : undefined} onClick={() => (open.value = false)}>
               {n.label}
             </a>
           ))}
         </nav>
         <div class="topbar-right">
           <LiveIndicator />
-          <button class="link" onClick={() => void signOut()}>
+          <button type="button" class="link" onClick={() => void signOut()}>
             Sign out
           </button>
         </div>

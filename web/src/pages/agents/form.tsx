@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { type AgentView, DEFAULT_AGENT_MODEL } from "../../../../worker/shared/agents";
-import { ApiError, api } from "../../api/client";
+import { ApiError, api, call } from "../../api/client";
 import { JsonEditor, parseJsonObject } from "../../components/json-editor";
 import { PageHeader } from "../../components/page-header";
 import { TagEditor } from "../../components/tag-editor";
@@ -30,8 +30,7 @@ export function AgentForm({ id }: { id: string | null }) {
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     if (!id) return;
-    api
-      .get<AgentView>(`/api/agents/${encodeURIComponent(id)}`)
+    call(api.agents[":id"].$get({ param: { id: encodeURIComponent(id) } }))
       .then((a) => setDraft(fromAgent(a)))
       .catch((err: unknown) => setErrors({ form: err instanceof ApiError ? err.message : "Could not load the agent" }));
   }, [id]);
@@ -52,8 +51,8 @@ export function AgentForm({ id }: { id: string | null }) {
     setErrors({});
     const body = { ...draft, name: draft.name.trim(), model: draft.model.trim() || DEFAULT_AGENT_MODEL, memory: memory.value };
     try {
-      if (id) await api.patch(`/api/agents/${id}`, body);
-      else await api.post("/api/agents", body);
+      if (id) await call(api.agents[":id"].$patch({ param: { id }, json: body }));
+      else await call(api.agents.$post({ json: body }));
       route("/agents");
     } catch (err) {
       if (err instanceof ApiError) {

@@ -1,7 +1,6 @@
 import { useState } from "preact/hooks";
 import type { AgentView } from "../../../../worker/shared/agents";
-import type { InstanceView } from "../../../../worker/shared/instances";
-import { ApiError, api } from "../../api/client";
+import { ApiError, api, call } from "../../api/client";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { PageHeader } from "../../components/page-header";
 import { useAgents } from "./use-agents";
@@ -14,7 +13,9 @@ export function AgentList() {
     <section class="agents">
       <PageHeader title="AI agents">
         <a href="/agents/new">
-          <button class="primary">New agent</button>
+          <button type="button" class="primary">
+            New agent
+          </button>
         </a>
       </PageHeader>
       <p class="muted small agents-intro">
@@ -44,7 +45,7 @@ export function AgentList() {
           danger
           onClose={() => setDeleting(null)}
           onConfirm={async () => {
-            await api.del(`/api/agents/${deleting.id}`);
+            await call(api.agents[":id"].$delete({ param: { id: deleting.id } }));
             await reload();
           }}
         >
@@ -64,7 +65,7 @@ function AgentRow({ agent: a, instanceName, onChanged, onDelete }: { agent: Agen
     setBusy(true);
     setError(null);
     try {
-      await api.patch(`/api/agents/${a.id}`, { enabled: !a.enabled });
+      await call(api.agents[":id"].$patch({ param: { id: a.id }, json: { enabled: !a.enabled } }));
       onChanged();
     } catch (err) {
       setError(err instanceof ApiError ? err.message : "Failed");
@@ -100,7 +101,15 @@ function AgentRow({ agent: a, instanceName, onChanged, onDelete }: { agent: Agen
       </div>
       <div class="agent-actions">
         <label class="switch">
-          <input type="checkbox" role="switch" checked={a.enabled} disabled={busy} onChange={toggle} aria-label={`${a.name} enabled`} />
+          <input
+            type="checkbox"
+            role="switch"
+            aria-checked={a.enabled}
+            checked={a.enabled}
+            disabled={busy}
+            onChange={toggle}
+            aria-label={`${a.name} enabled`}
+          />
           <span>{a.enabled ? "Enabled" : "Disabled"}</span>
         </label>
         <a href={`/agents/${a.id}`}>

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import type { AgentView } from "../../../../worker/shared/agents";
 import type { InstanceView } from "../../../../worker/shared/instances";
-import { ApiError, api } from "../../api/client";
+import { ApiError, api, call } from "../../api/client";
 import { useLive } from "../../state/realtime";
 
 /** Agents and instances, refetched on every live change of either. */
@@ -11,7 +11,7 @@ export function useAgents() {
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(async () => {
     try {
-      const [a, i] = await Promise.all([api.get<{ items: AgentView[] }>("/api/agents"), api.get<{ items: InstanceView[] }>("/api/instances")]);
+      const [a, i] = await Promise.all([call(api.agents.$get()), call(api.instances.$get())]);
       setAgents(a.items);
       setInstances(i.items);
       setError(null);

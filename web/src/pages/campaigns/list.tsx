@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import type { CampaignView } from "../../../../worker/shared/campaigns";
-import { ApiError, api } from "../../api/client";
+import { ApiError, api, call } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
 import { useLive } from "../../state/realtime";
 import { Progress, StatusBadge, when } from "./progress";
@@ -10,7 +10,7 @@ export function CampaignList() {
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(async () => {
     try {
-      setItems((await api.get<{ items: CampaignView[] }>("/api/campaigns?limit=100")).items);
+      setItems((await call(api.campaigns.$get({ query: { limit: "100" } }))).items);
       setError(null);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : "Could not load campaigns");
@@ -23,7 +23,9 @@ export function CampaignList() {
     <section>
       <PageHeader title="Campaigns">
         <a href="/campaigns/new">
-          <button class="primary">New campaign</button>
+          <button type="button" class="primary">
+            New campaign
+          </button>
         </a>
       </PageHeader>
       {error && (

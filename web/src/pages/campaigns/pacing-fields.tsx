@@ -1,23 +1,4 @@
-export type PacingForm = { perMinute: string; jitter: string; dailyCap: string; windowOn: boolean; start: string; end: string; timezone: string };
-
-export const defaultPacing = (): PacingForm => ({
-  perMinute: "6",
-  jitter: "30",
-  dailyCap: "",
-  windowOn: false,
-  start: "09:00",
-  end: "18:00",
-  timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC",
-});
-
-export function pacingBody(p: PacingForm) {
-  return {
-    per_minute: Number(p.perMinute),
-    jitter_pct: Number(p.jitter),
-    daily_cap: p.dailyCap.trim() ? Number(p.dailyCap) : null,
-    window: p.windowOn ? { start: p.start, end: p.end, timezone: p.timezone } : null,
-  };
-}
+import type { PacingForm } from "../../state/campaign-form";
 
 export function PacingFields({ value: p, onChange, errors }: { value: PacingForm; onChange: (p: PacingForm) => void; errors: Record<string, string> }) {
   const set = (patch: Partial<PacingForm>) => onChange({ ...p, ...patch });

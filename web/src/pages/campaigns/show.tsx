@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import type { CampaignDetail, CampaignRecipientView, RecipientStatus } from "../../../../worker/shared/campaigns";
-import { ApiError, api, qs } from "../../api/client";
+import { ApiError, api, call, query } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
 import { useLive } from "../../state/realtime";
 import { Progress, StatusBadge, when } from "./progress";
@@ -17,7 +17,7 @@ export function ShowCampaign({ id }: { id: string }) {
 
   const load = useCallback(async () => {
     try {
-      setC(await api.get<CampaignDetail>(`/api/campaigns/${id}`));
+      setC(await call(api.campaigns[":id"].$get({ param: { id } })));
       setError(null);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : "Could not load the campaign");
@@ -25,7 +25,7 @@ export function ShowCampaign({ id }: { id: string }) {
   }, [id]);
   const loadRows = useCallback(
     async (cursor?: string) => {
-      const page = await api.get<Page>(`/api/campaigns/${id}/recipients${qs({ status: filter, cursor, limit: 100 })}`);
+      const page = await call(api.campaigns[":id"].recipients.$get({ param: { id }, query: query({ status: filter, cursor, limit: 100 }) }));
       setRows((prev) => (cursor && prev ? { items: [...prev.items, ...page.items], next_cursor: page.next_cursor } : page));
     },
     [id, filter],
@@ -33,7 +33,7 @@ export function ShowCampaign({ id }: { id: string }) {
   useEffect(() => void load(), [load]);
   useEffect(() => void loadRows().catch(() => setRows(null)), [loadRows]);
   useLive(["campaigns"], (e) => {
-    if (e && e.id && e.id !== id) return;
+    if (e?.id && e.id !== id) return;
     void load();
     void loadRows().catch(() => undefined);
   });
@@ -42,7 +42,7 @@ export function ShowCampaign({ id }: { id: string }) {
     if (action === "cancel" && !confirm("Cancel this campaign? Recipients not sent yet are skipped.")) return;
     setBusy(true);
     try {
-      setC(await api.post<CampaignDetail>(`/api/campaigns/${id}/${action}`));
+      setC(await call(api.campaigns[":id"][action].$post({ param: { id } })));
       setError(null);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : `Could not ${action}`);
@@ -68,22 +68,22 @@ export function ShowCampaign({ id }: { id: string }) {
     <section class="cmp-show">
       <PageHeader title={c.name}>
         {(c.status === "pending" || c.status === "scheduled") && (
-          <button class="primary" disabled={busy} onClick={() => act("start")}>
+          <button type="button" class="primary" disabled={busy} onClick={() => act("start")}>
             Start now
           </button>
         )}
         {(c.status === "in_progress" || c.status === "scheduled") && (
-          <button disabled={busy} onClick={() => act("pause")}>
+          <button type="button" disabled={busy} onClick={() => act("pause")}>
             Pause
           </button>
         )}
         {c.status === "paused" && (
-          <button class="primary" disabled={busy} onClick={() => act("resume")}>
+          <button type="button" class="primary" disabled={busy} onClick={() => act("resume")}>
             Resume
           </button>
         )}
         {["pending", "scheduled", "in_progress", "paused"].includes(c.status) && (
-          <button class="danger" disabled={busy} onClick={() => act("cancel")}>
+          <button type="button" class="danger" disabled={busy} onClick={() => act("cancel")}>
             Cancel
           </button>
         )}
@@ -133,13 +133,13 @@ export function ShowCampaign({ id }: { id: string }) {
         )}
       </div>
       <h2>Recipients</h2>
-      <div class="row" role="group" aria-label="Filter recipients">
+      <fieldset class="row chip-group" aria-label="Filter recipients">
         {FILTERS.map((f) => (
-          <button key={f || "all"} class={`chip ${filter === f ? "on" : ""}`} onClick={() => setFilter(f)}>
+          <button type="button" key={f || "all"} class={`chip ${filter === f ? "on" : ""}`} aria-pressed={filter === f} onClick={() => setFilter(f)}>
             {f || "all"} {f && c.recipients_by_status[f] !== undefined && <span class="chip-count">{c.recipients_by_status[f]}</span>}
           </button>
         ))}
-      </div>
+      </fieldset>
       <div class="cmp-table-wrap">
         <table class="cmp-table">
           <thead>
@@ -166,7 +166,11 @@ export function ShowCampaign({ id }: { id: string }) {
           </tbody>
         </table>
         {rows && rows.items.length === 0 && <p class="empty">No recipients{filter ? ` ${filter}` : " yet (they are snapshotted when the campaign starts)"}.</p>}
-        {rows?.next_cursor && <button onClick={() => void loadRows(rows.next_cursor ?? undefined)}>Load more</button>}
+        {rows?.next_cursor && (
+          <button type="button" onClick={() => void loadRows(rows.next_cursor ?? undefined)}>
+            Load more
+          </button>
+        )}
       </div>
     </section>
   );

@@ -1,13 +1,12 @@
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import { ApiError, api, qs } from "../../api/client";
+import { ApiError, api, call, qs } from "../../api/client";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { normaliseTag } from "../../components/tag-editor";
 import { apiParams, type Filters, filterBody, plural } from "./types";
 
 export type Selection = { ids: Set<string>; allMatching: boolean };
 type Action = "add_tag" | "remove_tag" | "delete";
-type BulkResult = { action: Action; matched: number; affected: number };
 
 const DONE: Record<Action, (n: number, tag: string) => string> = {
   add_tag: (n, tag) => `Tag “${tag}” added to ${plural(n, "contact")}.`,
@@ -44,11 +43,12 @@ export function BulkBar({
   const who = selection.allMatching ? `all ${plural(n, "matching contact")}` : plural(n, "selected contact");
 
   const run = async () => {
+    if (!action) return;
     const t = normaliseTag(tag);
     if (action !== "delete" && !t) throw new Error("Type a tag first");
     const target = selection.allMatching ? { filter: filterBody(filters) } : { ids: [...selection.ids] };
     try {
-      const res = await api.post<BulkResult>("/api/contacts/bulk", { ...target, action, ...(action === "delete" ? {} : { tag: t }) });
+      const res = await call(api.contacts.bulk.$post({ json: { ...target, action, ...(action === "delete" ? {} : { tag: t }) } }));
       setNotice(DONE[res.action](res.affected, t));
       onDone(res.action);
     } catch (err) {
@@ -70,7 +70,7 @@ export function BulkBar({
   };
 
   return (
-    <div class="bulk-bar" role="region" aria-label="Bulk actions" data-testid="bulk-bar">
+    <section class="bulk-bar" aria-label="Bulk actions" data-testid="bulk-bar">
       <div class="bulk-summary">
         <strong data-testid="selected-count">
           {selection.allMatching ? `All ${plural(n, "matching contact")} selected` : `${plural(n, "contact")} selected`}
@@ -126,7 +126,15 @@ export function BulkBar({
               </p>
               <label>
                 Tag
-                <input name="bulk-tag" value={tag} list="bulk-tag-names" maxLength={50} autoFocus onInput={(e) => setTag(e.currentTarget.value)} />
+                <input
+                  name="bulk-tag"
+                  value={tag}
+                  list="bulk-tag-names"
+                  maxLength={50}
+                  // biome-ignore lint/a11y/noAutofocus: the user just opened this dialog to type a tag; focus belongs in its one field.
+                  autoFocus
+                  onInput={(e) => setTag(e.currentTarget.value)}
+                />
               </label>
               <datalist id="bulk-tag-names">
                 {tagNames.map((t) => (
@@ -137,6 +145,6 @@ export function BulkBar({
           )}
         </ConfirmDialog>
       )}
-    </div>
+    </section>
   );
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, api } from "../../api/client";
+import { ApiError, api, call } from "../../api/client";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { JsonEditor, parseJsonObject } from "../../components/json-editor";
 import { Modal } from "../../components/modal";
@@ -33,8 +33,7 @@ export function EditContactLoader({
   useEffect(() => {
     setContact(null);
     setError(null);
-    api
-      .get<Contact>(`/api/contacts/${encodeURIComponent(id)}`)
+    call(api.contacts[":id"].$get({ param: { id: encodeURIComponent(id) } }))
       .then(setContact)
       .catch((err: unknown) => setError(err instanceof ApiError ? err.message : "Could not load the contact"));
   }, [id]);
@@ -45,7 +44,9 @@ export function EditContactLoader({
           {error}
         </p>
         <div class="row" style={{ justifyContent: "flex-end" }}>
-          <button onClick={onClose}>Close</button>
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
         </div>
       </Modal>
     );
@@ -110,17 +111,16 @@ export function ContactForm({
     };
     try {
       if (!contact) {
-        await api.post<Contact>("/api/contacts", { ...fields, llm_context: parsed.value });
+        await call(api.contacts.$post({ json: { ...fields, llm_context: parsed.value } }));
       } else {
-        const patch: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(fields)) {
-          const before = contact[k as keyof typeof fields];
-          if (JSON.stringify(before) !== JSON.stringify(v)) patch[k] = v;
-        }
-        if (Object.keys(patch).length) await api.patch<Contact>(`/api/contacts/${contact.id}`, patch);
+        const param = { id: contact.id };
+        const patch: Partial<typeof fields> = {};
+        for (const k of Object.keys(fields) as (keyof typeof fields)[])
+          if (JSON.stringify(contact[k]) !== JSON.stringify(fields[k])) Object.assign(patch, { [k]: fields[k] });
+        if (Object.keys(patch).length) await call(api.contacts[":id"].$patch({ param, json: patch }));
         // The editor holds the whole object, so saving replaces it (PUT), never merges.
         if (JSON.stringify(parsed.value) !== JSON.stringify(contact.llm_context))
-          await api.put<Contact>(`/api/contacts/${contact.id}/llm-context`, parsed.value);
+          await call(api.contacts[":id"]["llm-context"].$put({ param, json: parsed.value }));
       }
       onClose();
     } catch (err) {
@@ -227,7 +227,7 @@ export function ContactForm({
           danger
           onClose={() => setConfirmDelete(false)}
           onConfirm={async () => {
-            await api.del(`/api/contacts/${contact.id}`);
+            await call(api.contacts[":id"].$delete({ param: { id: contact.id } }));
             onClose();
           }}
         >

@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { ApiError, api } from "../../api/client";
+import { ApiError, api, call } from "../../api/client";
 import { Modal } from "../../components/modal";
 import { type ImportReport, plural } from "./types";
 
@@ -17,7 +17,8 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
     setError(null);
     setReport(null);
     try {
-      setReport(await api.upload<ImportReport>("/api/contacts/import", file, "text/csv"));
+      // The file goes as the raw body (text/csv), not as JSON.
+      setReport(await call(api.contacts.import.$post(undefined, { headers: { "content-type": "text/csv" }, init: { body: file } })));
     } catch (err) {
       setError(err instanceof ApiError ? (err.fieldErrors().file ?? err.message) : "The import failed");
     } finally {

@@ -1,14 +1,15 @@
+import { useModel } from "@preact/signals";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { qs } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
+import { ContactListModel, TagsModel } from "../../state/contacts";
 import { BulkBar, type Selection } from "./bulk";
 import { ContactForm, EditContactLoader } from "./form";
 import { ImportDialog } from "./import";
 import { ContactRow } from "./row";
 import { TagChips } from "./tag-chips";
 import { apiParams, EMPTY_FILTERS, type Filters, isFiltered, pageParams, parseFilters, plural, TEXT_FILTERS, type TextFilter } from "./types";
-import { useContactList, useTags } from "./use-contacts";
 
 const DEBOUNCE_MS = 250;
 
@@ -27,8 +28,13 @@ export function ContactList({ modal }: { modal: string | null }) {
   const filters = useMemo(() => parseFilters(query), [qs(query)]);
   const search = qs(pageParams(filters));
   const params = useMemo(() => apiParams(filters), [search]);
-  const list = useContactList(params);
-  const { tags, error: tagsError } = useTags();
+  const list = useModel(() => new ContactListModel(params));
+  useEffect(() => list.show(params), [params]);
+  const tagsModel = useModel(TagsModel);
+  const tags = tagsModel.tags.value;
+  const items = list.items.value;
+  const count = list.count.value;
+  const hasMore = list.hasMore.value;
   const [importing, setImporting] = useState(false);
   const [selection, setSelection] = useState<Selection>({ ids: new Set(), allMatching: false });
   const [showMore, setShowMore] = useState(() => ["name", "number", "description", "country"].some((k) => query[k]));
@@ -62,24 +68,23 @@ export function ContactList({ modal }: { modal: string | null }) {
   useEffect(() => setSelection({ ids: new Set(), allMatching: false }), [qs(params)]);
   // Rows that vanished (deleted elsewhere, or no longer matching) leave the selection.
   useEffect(() => {
-    if (!list.items || selection.ids.size === 0) return;
-    const present = new Set(list.items.map((c) => c.id));
+    if (!items || selection.ids.size === 0) return;
+    const present = new Set(items.map((c) => c.id));
     const kept = [...selection.ids].filter((id) => present.has(id));
     if (kept.length !== selection.ids.size) setSelection({ ids: new Set(kept), allMatching: selection.allMatching && kept.length > 0 });
-  }, [list.items]);
+  }, [items]);
 
   // Infinite scroll, with the "Load more" button as the fallback.
   const sentinel = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = sentinel.current;
-    if (!el || !list.hasMore) return;
-    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && list.loadMore(), { rootMargin: "400px" });
+    if (!el || !hasMore) return;
+    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && void list.loadMore(), { rootMargin: "400px" });
     io.observe(el);
     return () => io.disconnect();
-  }, [list.hasMore, list.items?.length]);
+  }, [hasMore, items?.length]);
 
-  const tagNames = useMemo(() => (tags ?? []).map((t) => t.tag), [tags]);
-  const items = list.items;
+  const tagNames = tagsModel.tagNames.value;
   const pageIds = items?.map((c) => c.id) ?? [];
   const allOnPage = pageIds.length > 0 && pageIds.every((id) => selection.ids.has(id));
   const toggle = (id: string) => {
@@ -104,7 +109,7 @@ export function ContactList({ modal }: { modal: string | null }) {
         </button>
       </PageHeader>
 
-      <div class="card contact-filters" role="search">
+      <search class="card contact-filters">
         <div class="row filter-main">
           <input
             type="search"
@@ -135,8 +140,8 @@ export function ContactList({ modal }: { modal: string | null }) {
           </div>
         )}
         <TagChips tags={tags} selected={filters.tags} match={filters.match} onChange={(selected, match) => setFilters({ ...filters, tags: selected, match })} />
-        {tagsError && <p class="error">{tagsError}</p>}
-      </div>
+        {tagsModel.error.value && <p class="error">{tagsModel.error}</p>}
+      </search>
 
       <div class="row list-summary">
         <label class="checkbox select-page">
@@ -149,8 +154,8 @@ export function ContactList({ modal }: { modal: string | null }) {
           />
           <span class="small">Select page</span>
         </label>
-        <strong data-testid="contact-count" data-count={items ? list.count : ""}>
-          {items ? plural(list.count, "contact") : "…"}
+        <strong data-testid="contact-count" data-count={items ? count : ""}>
+          {items ? plural(count, "contact") : "…"}
         </strong>
         {isFiltered(filters) && (
           <button
@@ -169,7 +174,7 @@ export function ContactList({ modal }: { modal: string | null }) {
       {(selection.ids.size > 0 || selection.allMatching) && (
         <BulkBar
           selection={selection}
-          total={list.count}
+          total={count}
           filters={filters}
           tagNames={tagNames}
           onSelectAll={() => setSelection({ ids: new Set(pageIds), allMatching: true })}
@@ -181,7 +186,7 @@ export function ContactList({ modal }: { modal: string | null }) {
         />
       )}
 
-      {list.error && (
+      {list.error.value && (
         <p class="error" role="alert">
           {list.error}
         </p>
@@ -205,10 +210,10 @@ export function ContactList({ modal }: { modal: string | null }) {
           ))}
         </ul>
       )}
-      {items && list.hasMore && (
+      {items && hasMore && (
         <div ref={sentinel} class="load-more">
-          <button type="button" onClick={list.loadMore} disabled={list.loadingMore}>
-            {list.loadingMore ? "Loading…" : `Load more (${items.length.toLocaleString("en-US")} of ${list.count.toLocaleString("en-US")} shown)`}
+          <button type="button" onClick={() => void list.loadMore()} disabled={list.loadingMore}>
+            {list.loadingMore.value ? "Loading…" : `Load more (${items.length.toLocaleString("en-US")} of ${count.toLocaleString("en-US")} shown)`}
           </button>
         </div>
       )}

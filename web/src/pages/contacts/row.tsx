@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { ApiError, api } from "../../api/client";
+import { ApiError, api, call } from "../../api/client";
 import { normaliseTag } from "../../components/tag-editor";
 import type { Contact } from "./types";
 import { WhatsAppButton } from "./whatsapp";
@@ -43,7 +43,7 @@ export function ContactRow({
     e.preventDefault();
     const tag = normaliseTag(draft);
     if (!tag) return;
-    if (await act(() => api.post<Contact>(`/api/contacts/${c.id}/tags`, { tag }))) {
+    if (await act(() => call(api.contacts[":id"].tags.$post({ param: { id: c.id }, json: { tag } })))) {
       setDraft("");
       setAdding(false);
     }
@@ -89,7 +89,7 @@ export function ContactRow({
                 class="tag-x"
                 disabled={busy}
                 aria-label={`Remove tag ${t} from ${label}`}
-                onClick={() => void act(() => api.del<Contact>(`/api/contacts/${c.id}/tags/${encodeURIComponent(t)}`))}
+                onClick={() => void act(() => call(api.contacts[":id"].tags[":tag"].$delete({ param: { id: c.id, tag: encodeURIComponent(t) } })))}
               >
                 ×
               </button>
@@ -103,6 +103,7 @@ export function ContactRow({
                 list={listId}
                 maxLength={50}
                 placeholder="tag"
+                // biome-ignore lint/a11y/noAutofocus: the field appears because the user clicked "+ tag"; focus goes where they asked to type.
                 autoFocus
                 onInput={(e) => setDraft(e.currentTarget.value)}
                 onKeyDown={(e) => e.key === "Escape" && setAdding(false)}

@@ -25,7 +25,7 @@ export function TagChips({
   const extra = selected.filter((t) => !shown.some((s) => s.tag === t)).map((t) => ({ tag: t, count: counts.get(t) ?? 0 }));
   const toggle = (tag: string) => onChange(selected.includes(tag) ? selected.filter((t) => t !== tag) : [...selected, tag], match);
   return (
-    <div class="tag-chips" role="group" aria-label="Filter by tag">
+    <fieldset class="tag-chips chip-group" aria-label="Filter by tag">
       {[...shown, ...extra].map((t) => {
         const on = selected.includes(t.tag);
         return (
@@ -52,11 +52,12 @@ export function TagChips({
       )}
       <span class="match-switch" title="Contacts with all the selected tags, or with any of them" role="radiogroup" aria-label="Tag match">
         {(["all", "any"] as const).map((m) => (
-          <button type="button" key={m} role="radio" aria-checked={match === m} class={match === m ? "on" : undefined} onClick={() => onChange(selected, m)}>
+          <label key={m} class={match === m ? "on" : undefined}>
+            <input type="radio" name="tag-match" value={m} checked={match === m} onChange={() => onChange(selected, m)} />
             {m === "all" ? "All tags" : "Any tag"}
-          </button>
+          </label>
         ))}
       </span>
-    </div>
+    </fieldset>
   );
 }

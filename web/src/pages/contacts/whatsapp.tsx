@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import type { InstanceView } from "../../../../worker/shared/instances";
-import { ApiError, api } from "../../api/client";
+import { ApiError, api, call } from "../../api/client";
 import { Modal } from "../../components/modal";
 import type { Contact } from "./types";
 
@@ -20,7 +20,7 @@ export function WhatsAppButton({ contact }: { contact: Contact }) {
   const open = async (instanceId: string) => {
     setStep({ kind: "busy" });
     try {
-      const conv = await api.post<{ id: string }>("/api/conversations", { contact_id: contact.id, instance_id: instanceId });
+      const conv = await call(api.conversations.$post({ json: { contact_id: contact.id, instance_id: instanceId } }));
       route(`/inbox/${conv.id}`);
     } catch (err) {
       setStep({ kind: "error", message: err instanceof ApiError ? err.message : "Could not open the conversation" });
@@ -30,7 +30,7 @@ export function WhatsAppButton({ contact }: { contact: Contact }) {
   const start = async () => {
     setStep({ kind: "busy" });
     try {
-      const { items } = await api.get<{ items: InstanceView[] }>("/api/instances");
+      const { items } = await call(api.instances.$get());
       const connected = items.filter((i) => i.status === "open");
       if (connected.length === 0) return setStep({ kind: "none" });
       if (connected.length === 1 && connected[0]) return void (await open(connected[0].id));
@@ -60,7 +60,9 @@ export function WhatsAppButton({ contact }: { contact: Contact }) {
             No WhatsApp number is connected — connect one in <a href="/instances">Instances</a>.
           </p>
           <div class="row" style={{ justifyContent: "flex-end" }}>
-            <button onClick={close}>Close</button>
+            <button type="button" onClick={close}>
+              Close
+            </button>
           </div>
         </Modal>
       )}
@@ -74,7 +76,9 @@ export function WhatsAppButton({ contact }: { contact: Contact }) {
             ))}
           </div>
           <div class="row" style={{ justifyContent: "flex-end", marginTop: "0.8rem" }}>
-            <button onClick={close}>Cancel</button>
+            <button type="button" onClick={close}>
+              Cancel
+            </button>
           </div>
         </Modal>
       )}
@@ -84,7 +88,9 @@ export function WhatsAppButton({ contact }: { contact: Contact }) {
             {step.message}
           </p>
           <div class="row" style={{ justifyContent: "flex-end" }}>
-            <button onClick={close}>Close</button>
+            <button type="button" onClick={close}>
+              Close
+            </button>
           </div>
         </Modal>
       )}

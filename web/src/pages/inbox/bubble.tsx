@@ -19,8 +19,10 @@ function Media({ m }: { m: MessageView }) {
     case "image":
       return <img class="bubble-image" src={m.content} alt={m.caption ?? "Image"} loading="lazy" />;
     case "video":
+      // biome-ignore lint/a11y/useMediaCaption: WhatsApp media come without a caption track; a caption, when sent, shows as text below.
       return <video class="bubble-video" src={m.content} controls preload="metadata" />;
     case "audio":
+      // biome-ignore lint/a11y/useMediaCaption: a voice note or audio file from WhatsApp has no caption track to offer.
       return <audio class="bubble-audio" src={m.content} controls preload="metadata" />;
     case "document":
       return (
@@ -54,7 +56,7 @@ export function Bubble({ m, onRetry }: { m: MessageView; onRetry: (m: MessageVie
             {clockTime(m.timestamp)}
           </time>
           {m.from_me && (
-            <span class={`tick tick-${m.status}`} data-testid="tick" title={tick.label} aria-label={tick.label}>
+            <span class={`tick tick-${m.status}`} data-testid="tick" title={tick.label} role="img" aria-label={tick.label}>
               {tick.mark}
             </span>
           )}

@@ -1,7 +1,10 @@
+import type { InferRequestType } from "hono/client";
 import { useRef, useState } from "preact/hooks";
 import type { MessageView } from "../../../../worker/shared/inbox";
-import { ApiError, api } from "../../api/client";
+import { ApiError, api, call } from "../../api/client";
 import { readAsDataUrl, typeOfFile } from "./format";
+
+type SendBody = InferRequestType<(typeof api.conversations)[":id"]["messages"]["$post"]>["json"];
 
 const MAX_FILE = 16 * 1024 * 1024;
 /** The API's limits (worker/inbox/conversations.schemas.ts). */
@@ -42,6 +45,7 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
     if (input.current) input.current.value = "";
   };
 
+  const send = (json: SendBody) => call(api.conversations[":id"].messages.$post({ param: { id: conversationId }, json }));
   const submit = async (e?: Event) => {
     e?.preventDefault();
     if (busy || tooLong || (!text.trim() && !file)) return;
@@ -52,11 +56,11 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
         if (file.size > MAX_FILE) throw new ApiError(413, "payload_too_large", "Attachments are limited to 16 MB");
         const caption = text.trim() && kind !== "audio" ? { caption: text.trim() } : {};
         const body = { type: kind, media_base64: await readAsDataUrl(file), file_name: file.name, ...(file.type ? { mime_type: file.type } : {}), ...caption };
-        onSent(await api.post<MessageView>(`/api/conversations/${conversationId}/messages`, body));
+        onSent(await send(body));
         clearFile();
         if (kind !== "audio" || !text.trim()) return setText("");
       }
-      onSent(await api.post<MessageView>(`/api/conversations/${conversationId}/messages`, { type: "text", content: text }));
+      onSent(await send({ type: "text", content: text }));
       setText("");
     } catch (err) {
       setError(sendError(err));

@@ -1,83 +1,12 @@
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import type { ConversationView, Page } from "../../../../worker/shared/inbox";
-import { ApiError, api, qs } from "../../api/client";
-import { useLive } from "../../state/realtime";
+import { useModel } from "@preact/signals";
+import { ConversationListModel } from "../../state/inbox-list";
 import { shortTime } from "./format";
-
-const PAGE = 50;
-/** The API's MAX_PAGE_SIZE (worker/platform/lib/pagination.ts): a refresh refetches at most this many rows. */
-const MAX_LIMIT = 200;
 
 /** The conversation list: newest activity first, live re-ordering, search. */
 export function ConversationList({ selected }: { selected: string | null }) {
-  const [items, setItems] = useState<ConversationView[] | null>(null);
-  const itemsRef = useRef(items);
-  itemsRef.current = items;
-  const shownQ = useRef<string | null>(null);
-  const [next, setNext] = useState<string | null>(null);
-  const [q, setQ] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const qRef = useRef(q);
-  qRef.current = q;
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-
-  // Only the newest request may write the list: a slow answer for an earlier search (or an
-  // earlier refresh) must not replace the current one.
-  const seq = useRef(0);
-  const inflight = useRef<AbortController | null>(null);
-  // How many rows "Load more" has shown; a live refresh refetches that many (one page, up to
-  // the API's MAX_PAGE_SIZE) so the list does not shrink back to the first page.
-  const loaded = useRef(PAGE);
-
-  const load = useCallback(async () => {
-    const mine = ++seq.current;
-    inflight.current?.abort();
-    const ctrl = new AbortController();
-    inflight.current = ctrl;
-    try {
-      const query = qRef.current.trim();
-      const limit = Math.min(MAX_LIMIT, Math.max(PAGE, loaded.current));
-      const page = await api.get<Page<ConversationView>>(`/api/conversations${qs({ q: query, limit })}`, ctrl.signal);
-      if (mine !== seq.current) return;
-      const sameQuery = shownQ.current === query;
-      shownQ.current = query;
-      // Past one request's worth (or when "Load more" finished meanwhile), rows already shown
-      // below the refetched ones stay, and so does the cursor that continues after them.
-      const tail = sameQuery && page.next_cursor ? (itemsRef.current ?? []).filter((c) => !page.items.some((i) => i.id === c.id)) : [];
-      setItems([...page.items, ...tail]);
-      if (tail.length === 0) setNext(page.next_cursor);
-      setError(null);
-    } catch (err) {
-      if (mine !== seq.current || (err as Error).name === "AbortError") return;
-      setError(err instanceof ApiError ? err.message : "Could not load conversations");
-    }
-  }, []);
-  // A burst of changes (many messages at once) costs one refetch.
-  const soon = useCallback(() => {
-    clearTimeout(timer.current);
-    timer.current = setTimeout(() => void load(), 80);
-  }, [load]);
-  useEffect(() => {
-    loaded.current = PAGE;
-    soon();
-    return () => clearTimeout(timer.current);
-  }, [q]);
-  useEffect(() => () => inflight.current?.abort(), []);
-  useLive(["conversations", "contacts"], soon);
-
-  const more = async () => {
-    if (!next) return;
-    const query = q.trim();
-    const page = await api.get<Page<ConversationView>>(`/api/conversations${qs({ q: query, cursor: next, limit: PAGE })}`);
-    // The search changed meanwhile: these rows belong to the old one.
-    if (qRef.current.trim() !== query) return;
-    setItems((cur) => {
-      const merged = [...(cur ?? []), ...page.items.filter((i) => !cur?.some((c) => c.id === i.id))];
-      loaded.current = merged.length;
-      return merged;
-    });
-    setNext(page.next_cursor);
-  };
+  const list = useModel(ConversationListModel);
+  const items = list.items.value;
+  const next = list.next.value;
 
   return (
     <aside class="inbox-list" aria-label="Conversations">
@@ -86,18 +15,18 @@ export function ConversationList({ selected }: { selected: string | null }) {
         type="search"
         placeholder="Search name, number or message"
         aria-label="Search conversations"
-        value={q}
-        onInput={(e) => setQ(e.currentTarget.value)}
+        value={list.q}
+        onInput={(e) => list.search(e.currentTarget.value)}
       />
-      {error && (
+      {list.error.value && (
         <p class="error" role="alert">
-          {error}
+          {list.error}
         </p>
       )}
       {items === null ? (
         <p class="muted small inbox-pad">Loading…</p>
       ) : items.length === 0 ? (
-        <p class="empty">{q ? "No conversation matches." : "No conversations yet. Messages to your connected numbers appear here."}</p>
+        <p class="empty">{list.q.value ? "No conversation matches." : "No conversations yet. Messages to your connected numbers appear here."}</p>
       ) : (
         <ul class="conv-list">
           {items.map((c) => (
@@ -121,7 +50,7 @@ export function ConversationList({ selected }: { selected: string | null }) {
                     </span>
                   )}
                   {c.unread_count > 0 && (
-                    <span class="badge" data-testid="unread" aria-label={`${c.unread_count} unread`}>
+                    <span class="badge" data-testid="unread" role="img" aria-label={`${c.unread_count} unread`}>
                       {c.unread_count}
                     </span>
                   )}
@@ -137,7 +66,7 @@ export function ConversationList({ selected }: { selected: string | null }) {
         </ul>
       )}
       {next && (
-        <button class="link inbox-pad" onClick={more}>
+        <button type="button" class="link inbox-pad" onClick={() => void list.loadMore()}>
           Load more
         </button>
       )}

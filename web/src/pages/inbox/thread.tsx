@@ -1,77 +1,21 @@
+import { useModel } from "@preact/signals";
 import { Fragment } from "preact";
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useLayoutEffect, useRef } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import type { ConversationView, MessagesChanged, MessageView, Page } from "../../../../worker/shared/inbox";
-import { ApiError, api, qs } from "../../api/client";
-import { useLive } from "../../state/realtime";
+import { ThreadModel } from "../../state/inbox-thread";
 import { Bubble } from "./bubble";
 import { Composer } from "./composer";
 import { dayLabel } from "./format";
 
-const PAGE = 50;
-
-function merge(cur: MessageView[], incoming: MessageView[]): MessageView[] {
-  const byId = new Map(cur.map((m) => [m.id, m]));
-  for (const m of incoming) byId.set(m.id, m);
-  return [...byId.values()].sort((a, b) => a.timestamp.localeCompare(b.timestamp) || a.id.localeCompare(b.id));
-}
-
 /** One conversation: bubbles (newest at the bottom), ticks, media, composer, agent pause. */
 export function Thread({ id }: { id: string }) {
-  const [conv, setConv] = useState<ConversationView | null>(null);
-  const [messages, setMessages] = useState<MessageView[]>([]);
-  const [older, setOlder] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [notFound, setNotFound] = useState(false);
+  const thread = useModel(() => new ThreadModel(id));
+  const conv = thread.conv.value;
+  const messages = thread.messages.value;
   const { route } = useLocation();
   const scroller = useRef<HTMLDivElement>(null);
+  // Follow new messages while the reader is at the bottom; stay put once they scroll up.
   const stick = useRef(true);
-
-  const loadConv = useCallback(async () => {
-    try {
-      setConv(await api.get<ConversationView>(`/api/conversations/${id}`));
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return setNotFound(true);
-      setError(err instanceof ApiError ? err.message : "Could not load the conversation");
-    }
-  }, [id]);
-  const loadNewest = useCallback(async () => {
-    const page = await api.get<Page<MessageView>>(`/api/conversations/${id}/messages${qs({ limit: PAGE })}`);
-    setMessages((cur) => merge(cur, page.items));
-    setOlder((o) => o ?? page.next_cursor);
-  }, [id]);
-  const markRead = useCallback(() => void api.post(`/api/conversations/${id}/read`).catch(() => undefined), [id]);
-
-  useEffect(() => {
-    setMessages([]);
-    setOlder(null);
-    setConv(null);
-    stick.current = true;
-    void loadConv();
-    void loadNewest().catch(() => undefined);
-    markRead();
-  }, [id]);
-
-  useLive(["messages"], (e) => {
-    const data = e?.data as MessagesChanged | undefined;
-    if (e && data?.conversation_id !== id) return;
-    void loadNewest().catch(() => undefined);
-    if (document.visibilityState === "visible") markRead();
-  });
-  useLive(["conversations"], (e) => {
-    if (!e || e.id === id) void loadConv();
-  });
-  // Messages that arrived while the tab was hidden were left unread; coming back to the open
-  // thread reads them (only when the conversation is known to have unread ones, or not loaded yet).
-  const convRef = useRef(conv);
-  convRef.current = conv;
-  useEffect(() => {
-    const onVisible = () => {
-      if (document.visibilityState === "visible" && (convRef.current?.unread_count ?? 1) > 0) markRead();
-    };
-    document.addEventListener("visibilitychange", onVisible);
-    return () => document.removeEventListener("visibilitychange", onVisible);
-  }, [markRead]);
 
   // Older messages go in above the ones being read: keep the same distance from the bottom.
   const fromBottom = useRef<number | null>(null);
@@ -84,43 +28,19 @@ export function Thread({ id }: { id: string }) {
     } else if (stick.current) el.scrollTop = el.scrollHeight;
   }, [messages]);
 
-  const loadOlder = async () => {
-    if (!older) return;
-    const page = await api.get<Page<MessageView>>(`/api/conversations/${id}/messages${qs({ limit: PAGE, before: older })}`);
-    stick.current = false;
-    const el = scroller.current;
-    if (el) fromBottom.current = el.scrollHeight - el.scrollTop;
-    setMessages((cur) => merge(cur, page.items));
-    setOlder(page.next_cursor);
-  };
-  const retry = async (m: MessageView) => {
-    try {
-      const updated = await api.post<MessageView>(`/api/conversations/${id}/messages/${m.id}/retry`);
-      setMessages((cur) => merge(cur, [updated]));
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : "Could not retry");
-    }
-  };
+  const loadOlder = () =>
+    thread.loadOlder(() => {
+      stick.current = false;
+      const el = scroller.current;
+      if (el) fromBottom.current = el.scrollHeight - el.scrollTop;
+    });
   const archive = async () => {
     if (!conv || !confirm(`Archive the conversation with ${conv.contact_name || conv.contact_number}? A new message from them starts a new conversation.`))
       return;
-    try {
-      await api.post(`/api/conversations/${id}/archive`);
-      route("/inbox");
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : "Could not archive the conversation");
-    }
-  };
-  const togglePause = async () => {
-    if (!conv) return;
-    try {
-      setConv(await api.post<ConversationView>(`/api/conversations/${id}/agent`, { paused: !conv.agent_paused }));
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : "Could not change the agent");
-    }
+    if (await thread.archive()) route("/inbox");
   };
 
-  if (notFound)
+  if (thread.notFound.value)
     return (
       <section class="thread thread-empty" aria-label="Conversation" data-testid="thread-not-found">
         <p class="empty">
@@ -153,7 +73,7 @@ export function Thread({ id }: { id: string }) {
         </div>
         {conv && (
           <label class="agent-toggle small" title="Pause the AI agent on this conversation (a human takes over)">
-            <input type="checkbox" checked={conv.agent_paused} onChange={togglePause} /> Agent paused
+            <input type="checkbox" checked={conv.agent_paused} onChange={() => void thread.togglePause()} /> Agent paused
           </label>
         )}
         {conv?.status === "active" && (
@@ -172,9 +92,9 @@ export function Thread({ id }: { id: string }) {
           This conversation is archived. A message you send here goes to {conv.contact_name || conv.contact_number}’s current conversation.
         </p>
       )}
-      {error && (
+      {thread.error.value && (
         <p class="error inbox-pad" role="alert">
-          {error}
+          {thread.error}
         </p>
       )}
       <div
@@ -185,8 +105,8 @@ export function Thread({ id }: { id: string }) {
           stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 60;
         }}
       >
-        {older && (
-          <button class="link load-older" onClick={loadOlder}>
+        {thread.older.value && (
+          <button type="button" class="link load-older" onClick={() => void loadOlder()}>
             Load older messages
           </button>
         )}
@@ -197,11 +117,11 @@ export function Thread({ id }: { id: string }) {
           return (
             <Fragment key={m.id}>
               {newDay && (
-                <div class="day-separator small" role="separator" data-testid="day-separator">
+                <div class="day-separator small" data-testid="day-separator">
                   <span>{dayLabel(m.timestamp)}</span>
                 </div>
               )}
-              <Bubble m={m} onRetry={retry} />
+              <Bubble m={m} onRetry={(m) => void thread.retry(m)} />
             </Fragment>
           );
         })}
@@ -213,7 +133,7 @@ export function Thread({ id }: { id: string }) {
           // active one: follow it there.
           if (m.conversation_id !== id) return route(`/inbox/${m.conversation_id}`);
           stick.current = true;
-          setMessages((cur) => merge(cur, [m]));
+          thread.show(m);
         }}
       />
     </section>

@@ -8,5 +8,6 @@ export function Instances() {
   const rest = params.rest ?? "";
   if (rest === "") return <InstanceList />;
   if (rest === "new") return <NewInstance />;
-  return <ShowInstance id={rest} />;
+  // Keyed: another instance is another channel.
+  return <ShowInstance key={rest} id={rest} />;
 }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import type { InstanceView } from "../../../../worker/shared/instances";
-import { ApiError, api } from "../../api/client";
+import { ApiError, api, call } from "../../api/client";
 import { Modal } from "../../components/modal";
 import { PageHeader } from "../../components/page-header";
 import { StatusDot } from "../../components/status-dot";
@@ -12,7 +12,7 @@ export function InstanceList() {
   const [editing, setEditing] = useState<InstanceView | null>(null);
   const load = useCallback(async () => {
     try {
-      setItems((await api.get<{ items: InstanceView[] }>("/api/instances")).items);
+      setItems((await call(api.instances.$get())).items);
       setError(null);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : "Could not load instances");
@@ -25,7 +25,9 @@ export function InstanceList() {
     <section>
       <PageHeader title="Instances">
         <a href="/instances/new">
-          <button class="primary">Connect a number</button>
+          <button type="button" class="primary">
+            Connect a number
+          </button>
         </a>
       </PageHeader>
       {error && (
@@ -81,19 +83,28 @@ function InstanceCard({ instance: i, onEdit, onChanged }: { instance: InstanceVi
       <div class="row" style={{ marginTop: "0.6rem" }}>
         {i.status !== "open" && (
           <a href={`/instances/${i.id}`}>
-            <button>{i.status === "pending" ? "Show QR" : "Reconnect"}</button>
+            <button type="button">{i.status === "pending" ? "Show QR" : "Reconnect"}</button>
           </a>
         )}
-        <button onClick={onEdit}>Edit webhook</button>
+        <button type="button" onClick={onEdit}>
+          Edit webhook
+        </button>
         {i.status === "open" && (
-          <button disabled={busy} onClick={() => confirm(`Log out ${i.name} from WhatsApp?`) && act(() => api.post(`/api/instances/${i.id}/logout`))}>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => confirm(`Log out ${i.name} from WhatsApp?`) && act(() => call(api.instances[":id"].logout.$post({ param: { id: i.id } })))}
+          >
             Log out
           </button>
         )}
         <button
+          type="button"
           class="danger"
           disabled={busy}
-          onClick={() => confirm(`Delete ${i.name}? Conversations keep their history.`) && act(() => api.del(`/api/instances/${i.id}`))}
+          onClick={() =>
+            confirm(`Delete ${i.name}? Conversations keep their history.`) && act(() => call(api.instances[":id"].$delete({ param: { id: i.id } })))
+          }
         >
           Delete
         </button>
@@ -111,7 +122,7 @@ function WebhookModal({ instance, onClose, onSaved }: { instance: InstanceView; 
     setBusy(true);
     setError(null);
     try {
-      await api.patch(`/api/instances/${instance.id}/webhook`, { url: url.trim() });
+      await call(api.instances[":id"].webhook.$patch({ param: { id: instance.id }, json: { url: url.trim() } }));
       onSaved();
       onClose();
     } catch (err) {

@@ -1,7 +1,6 @@
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import type { InstanceView } from "../../../../worker/shared/instances";
-import { ApiError, api } from "../../api/client";
+import { ApiError, api, call } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
 
 export function NewInstance() {
@@ -15,7 +14,7 @@ export function NewInstance() {
     setBusy(true);
     setErrors({});
     try {
-      const created = await api.post<InstanceView>("/api/instances", { name: name.trim(), number: number.trim() });
+      const created = await call(api.instances.$post({ json: { name: name.trim(), number: number.trim() } }));
       route(`/instances/${created.id}`);
     } catch (err) {
       if (err instanceof ApiError) {

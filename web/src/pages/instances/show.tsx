@@ -1,15 +1,18 @@
+import { useModel } from "@preact/signals";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import { ApiError, api } from "../../api/client";
+import { ApiError, api, call } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
 import { StatusDot } from "../../components/status-dot";
-import { useInstanceSocket } from "../../state/instance-socket";
+import { InstanceChannelModel } from "../../state/realtime";
 
 const AUTO_CONNECT_AFTER_MS = 4000;
 
 export function ShowInstance({ id }: { id: string }) {
   const { route } = useLocation();
-  const { instance, gone } = useInstanceSocket(id);
+  // One channel per mounted page (index.tsx keys the page by id); unmounting closes it.
+  const channel = useModel(() => new InstanceChannelModel(id));
+  const instance = channel.instance.value;
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const asked = useRef(false);
@@ -18,7 +21,7 @@ export function ShowInstance({ id }: { id: string }) {
     setBusy(true);
     setError(null);
     try {
-      await api.post(`/api/instances/${id}/connect`);
+      await call(api.instances[":id"].connect.$post({ param: { id } }));
     } catch (err) {
       setError(err instanceof ApiError ? err.message : "Could not get a new QR code");
     } finally {
@@ -33,7 +36,7 @@ export function ShowInstance({ id }: { id: string }) {
 
   // Evolution often answers create with no QR yet ({count:0}); ask once if none arrives.
   useEffect(() => {
-    if (!instance || instance.status !== "pending" || instance.qr_code_base64 || asked.current) return;
+    if (instance?.status !== "pending" || instance.qr_code_base64 || asked.current) return;
     const t = setTimeout(() => {
       asked.current = true;
       void newQr();
@@ -41,7 +44,7 @@ export function ShowInstance({ id }: { id: string }) {
     return () => clearTimeout(t);
   }, [instance?.status, instance?.qr_code_base64]);
 
-  if (gone)
+  if (channel.gone.value)
     return (
       <p class="empty">
         This instance was deleted. <a href="/instances">Back to instances</a>
@@ -78,7 +81,7 @@ export function ShowInstance({ id }: { id: string }) {
           </p>
         )}
         <div class="row">
-          <button class={instance.status === "closed" ? "primary" : undefined} onClick={newQr} disabled={busy}>
+          <button type="button" class={instance.status === "closed" ? "primary" : undefined} onClick={newQr} disabled={busy}>
             {busy ? "Asking…" : "New QR code"}
           </button>
           <a href="/instances">

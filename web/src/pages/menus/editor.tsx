@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { renderStep } from "../../../../worker/shared/menu-engine";
-import { menuStructure } from "../../../../worker/shared/menu-schema";
-import { ApiError, api } from "../../api/client";
+import { type MenuStructure, menuStructure } from "../../../../worker/shared/menu-schema";
+import { ApiError, api, call } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
 import { EXAMPLE_MENU, type MenuView } from "./types";
 
@@ -36,14 +36,13 @@ export function MenuEditor({ id }: { id: string | null }) {
 
   useEffect(() => {
     if (!id) return;
-    api
-      .get<MenuView>(`/api/workflows/${id}`)
-      .then((w) => {
-        setName(w.name);
-        setType(w.type);
-        setKeywords(w.trigger_keywords.join(", "));
-        setActive(w.is_active);
-        setMenu(JSON.stringify(w.menu_structure, null, 2));
+    call(api.workflows[":id"].$get({ param: { id } }))
+      .then((m) => {
+        setName(m.name);
+        setType(m.type);
+        setKeywords(m.trigger_keywords.join(", "));
+        setActive(m.is_active);
+        setMenu(JSON.stringify(m.menu_structure, null, 2));
         setLoaded(true);
       })
       .catch((err: unknown) => setErrors({ form: err instanceof ApiError ? err.message : "Could not load" }));
@@ -60,13 +59,13 @@ export function MenuEditor({ id }: { id: string | null }) {
         .split(",")
         .map((k) => k.trim())
         .filter(Boolean),
-      menu_structure: JSON.parse(menu) as unknown,
+      menu_structure: JSON.parse(menu) as MenuStructure,
       is_active: active,
     };
     try {
-      if (id) await api.patch(`/api/workflows/${id}`, body);
-      else await api.post("/api/workflows", body);
-      route("/workflows");
+      if (id) await call(api.workflows[":id"].$patch({ param: { id }, json: body }));
+      else await call(api.workflows.$post({ json: body }));
+      route("/menus");
     } catch (err) {
       if (err instanceof ApiError) {
         const f = err.fieldErrors();
@@ -80,7 +79,7 @@ export function MenuEditor({ id }: { id: string | null }) {
   return (
     <section>
       <PageHeader title={id ? `Edit ${name}` : "New menu"} />
-      <form class="workflow-editor" onSubmit={save} aria-label="Workflow">
+      <form class="menu-editor" onSubmit={save} aria-label="Menu">
         <div class="card">
           <label>
             Name
@@ -125,7 +124,7 @@ export function MenuEditor({ id }: { id: string | null }) {
             </p>
           )}
           <div class="row" style={{ justifyContent: "flex-end" }}>
-            <a href="/workflows">
+            <a href="/menus">
               <button type="button">Cancel</button>
             </a>
             <button type="submit" class="primary" disabled={!result.ok}>
@@ -133,8 +132,8 @@ export function MenuEditor({ id }: { id: string | null }) {
             </button>
           </div>
         </div>
-        <div class="card" aria-label="Preview">
-          <h2>Preview</h2>
+        <section class="card" aria-labelledby="menu-preview-title">
+          <h2 id="menu-preview-title">Preview</h2>
           {result.ok ? (
             result.preview.map((p) => (
               <div key={p.id}>
@@ -147,7 +146,7 @@ export function MenuEditor({ id }: { id: string | null }) {
           ) : (
             <p class="muted">Fix the menu to see the preview.</p>
           )}
-        </div>
+        </section>
       </form>
     </section>
   );

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
-import { ApiError, api } from "../../api/client";
+import { ApiError, api, call } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
 import { useLive } from "../../state/realtime";
 import type { MenuView } from "./types";
@@ -9,12 +9,13 @@ export function MenuList() {
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(async () => {
     try {
-      setItems((await api.get<{ items: MenuView[] }>("/api/workflows")).items);
+      setItems((await call(api.workflows.$get())).items);
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : "Could not load workflows");
+      setError(err instanceof ApiError ? err.message : "Could not load menus");
     }
   }, []);
   useEffect(() => void load(), [load]);
+  // The realtime topic keeps the API's name for menus.
   useLive(["workflows"], () => void load());
 
   const act = async (fn: () => Promise<unknown>) => {
@@ -29,9 +30,11 @@ export function MenuList() {
 
   return (
     <section>
-      <PageHeader title="Workflows">
-        <a href="/workflows/new">
-          <button class="primary">New menu</button>
+      <PageHeader title="Menus">
+        <a href="/menus/new">
+          <button type="button" class="primary">
+            New menu
+          </button>
         </a>
       </PageHeader>
       <p class="muted small">Keyword-triggered menus: a contact who writes a trigger word gets the menu, answers by number, and the flow moves on.</p>
@@ -46,24 +49,27 @@ export function MenuList() {
         <p class="empty">No menus yet.</p>
       ) : (
         <div class="grid">
-          {items.map((w) => (
-            <article class="card" key={w.id} data-testid="workflow-card" data-name={w.name}>
+          {items.map((m) => (
+            <article class="card" key={m.id} data-testid="menu-card" data-name={m.name}>
               <div class="row" style={{ justifyContent: "space-between" }}>
-                <strong>{w.name}</strong>
-                <span class={w.is_active ? "tag" : "tag muted"}>{w.is_active ? "active" : "off"}</span>
+                <strong>{m.name}</strong>
+                <span class={m.is_active ? "tag" : "tag muted"}>{m.is_active ? "active" : "off"}</span>
               </div>
-              <div class="small muted">Triggers: {w.trigger_keywords.join(", ")}</div>
-              <pre class="menu-preview small">{w.preview}</pre>
+              <div class="small muted">Triggers: {m.trigger_keywords.join(", ")}</div>
+              <pre class="menu-preview small">{m.preview}</pre>
               <div class="row">
-                <a href={`/workflows/${w.id}`}>
-                  <button>Edit</button>
+                <a href={`/menus/${m.id}`}>
+                  <button type="button">Edit</button>
                 </a>
-                <button onClick={() => act(() => api.patch(`/api/workflows/${w.id}`, { is_active: !w.is_active }))}>
-                  {w.is_active ? "Turn off" : "Turn on"}
+                <button type="button" onClick={() => act(() => call(api.workflows[":id"].$patch({ param: { id: m.id }, json: { is_active: !m.is_active } })))}>
+                  {m.is_active ? "Turn off" : "Turn on"}
                 </button>
                 <button
+                  type="button"
                   class="danger"
-                  onClick={() => confirm(`Delete the menu "${w.name}"? Running flows end.`) && act(() => api.del(`/api/workflows/${w.id}`))}
+                  onClick={() =>
+                    confirm(`Delete the menu "${m.name}"? Running flows end.`) && act(() => call(api.workflows[":id"].$delete({ param: { id: m.id } })))
+                  }
                 >
                   Delete
                 </button>

@@ -44,7 +44,7 @@ describe("interactive menus in Chromium", () => {
 
     const page = await browser.newPage();
     await signIn(page, stack.baseUrl, stack.adminToken);
-    await page.goto(`${stack.baseUrl}/workflows/new`);
+    await page.goto(`${stack.baseUrl}/menus/new`);
     await page.getByLabel("Name").fill("Promo menu");
     await page.getByLabel("Trigger keywords (comma-separated)").fill("promo, oferta");
     // A broken reference is caught live, with its path, before saving.
@@ -55,10 +55,10 @@ describe("interactive menus in Chromium", () => {
     expect(await page.getByRole("button", { name: "Save" }).isDisabled()).toBe(true);
     await editor.fill(good);
     await expect(page.getByTestId("preview-main").textContent()).resolves.toContain("1. Talk to sales");
-    await shot(page, "workflows-01-editor");
+    await shot(page, "menus-01-editor");
     await page.getByRole("button", { name: "Save" }).click();
-    await page.waitForURL(/\/workflows$/);
-    await page.locator('[data-testid="workflow-card"][data-name="Promo menu"]').waitFor();
+    await page.waitForURL(/\/menus$/);
+    await page.locator('[data-testid="menu-card"][data-name="Promo menu"]').waitFor();
 
     const from = `55119${String(Math.floor(1e7 + Math.random() * 9e7))}`;
     await sim(`/instances/${instance}/inbound`, { from, pushName: "Paula", text: "Vi a PROMO no Instagram!" });
@@ -72,10 +72,30 @@ describe("interactive menus in Chromium", () => {
     await page.goto(`${stack.baseUrl}/inbox`);
     await page.locator('[data-testid="conversation"]', { hasText: "Paula" }).click();
     await expect(page.getByTestId("flow-badge").textContent()).resolves.toMatch(/Promo menu.*step ask_name/);
-    await shot(page, "workflows-02-inbox-flow");
+    await shot(page, "menus-02-inbox-flow");
 
     await sim(`/instances/${instance}/inbound`, { from, pushName: "Paula", text: "Paula Reis" });
     expect(await waitForSend(instance, from, /Thanks, Paula Reis!/)).toMatch(/Someone from sales will reply here shortly/);
+    await page.close();
+  });
+
+  it("the dashboard calls them Menus; the old /workflows addresses still open them", async () => {
+    const page = await browser.newPage();
+    await signIn(page, stack.baseUrl, stack.adminToken);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Menus" }).click();
+    await page.waitForURL(/\/menus$/);
+    await page.getByRole("heading", { name: "Menus" }).waitFor();
+    const href = await page.locator('[data-testid="menu-card"][data-name="Promo menu"]').getByRole("link").getAttribute("href");
+    expect(href).toMatch(/^\/menus\/\w+$/);
+
+    await page.goto(`${stack.baseUrl}/workflows`);
+    await page.waitForURL(/\/menus$/);
+    await page.goto(`${stack.baseUrl}/workflows/new`);
+    await page.waitForURL(/\/menus\/new$/);
+    await page.getByRole("form", { name: "Menu" }).waitFor();
+    await page.goto(`${stack.baseUrl}${href}`.replace("/menus/", "/workflows/"));
+    await page.waitForURL(`${stack.baseUrl}${href}`);
+    await expect.poll(() => page.getByLabel("Name").inputValue()).toBe("Promo menu");
     await page.close();
   });
 });
