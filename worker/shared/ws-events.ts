@@ -25,5 +25,4 @@ export const clientMessage = z.discriminatedUnion("type", [z.object({ type: z.li
 export type ClientMessage = z.infer<typeof clientMessage>;
 
 /** Keep-alive frames answered by the runtime without waking a hibernated object. */
-export const PING = "ping";
-export const PONG = "pong";
+export { PING, PONG } from "./keep-alive";

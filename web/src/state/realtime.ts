@@ -6,6 +6,7 @@
 import { computed, createModel, effect, type ReadonlySignal, signal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import type { InstanceView } from "../../../worker/shared/instances";
+import { PING, PONG } from "../../../worker/shared/keep-alive";
 import type { ChangedEvent, ServerEvent, Topic } from "../../../worker/shared/ws-events";
 import { signedIn, sockets } from "../api/client";
 
@@ -13,9 +14,6 @@ export type LiveStatus = "connecting" | "live" | "offline";
 
 /** Keep-alive: the server's runtime answers "ping" with "pong" without waking the object. */
 const PING_EVERY_MS = 25_000;
-// ws-events.ts's PING and PONG, spelled out: importing that module's values bundles zod into every page.
-const PING = "ping";
-const PONG = "pong";
 const backoff = (attempt: number) => Math.min(15_000, 500 * 2 ** attempt) * (0.75 + Math.random() / 2);
 
 type ChannelOptions = {
