@@ -1,6 +1,6 @@
 // Request schemas for /api/agents (CONVENTIONS §8).
 import { z } from "zod";
-import { tagSchema } from "../contacts/contacts.schemas";
+import { tagSchema } from "../shared/tags";
 
 export const MAX_AGENT_TAGS = 50;
 /** Memory rides in every prompt: keep it small. */

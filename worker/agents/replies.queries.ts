@@ -2,7 +2,6 @@
 // with its contact, the latest inbound message (debounce), what was said since (ownership
 // lock, idempotency) and the recent history for the prompt.
 import { and, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
-import { changeTag } from "../contacts/tags.queries";
 import type { Db } from "../platform/db/client";
 import { contacts, conversations, messages } from "../platform/db/schema";
 
@@ -92,9 +91,4 @@ export async function setAgentPaused(db: Db, conversationId: string, paused: boo
 /** Pauses the agent on a conversation and records why, for the inbox to show. */
 export async function setAgentFailed(db: Db, conversationId: string, error: string): Promise<void> {
   await db.update(conversations).set({ agentPaused: true, agentError: error, updatedAt: NOW }).where(eq(conversations.id, conversationId));
-}
-
-/** One tag on one contact, with contacts.tags and contact_tags in step (the contacts API's rule). */
-export async function changeContactTag(db: Db, contactId: string, tag: string, op: "add" | "remove"): Promise<boolean> {
-  return changeTag(db, eq(contacts.id, contactId), tag, op, Date.now());
 }

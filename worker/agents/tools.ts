@@ -3,12 +3,13 @@
 // Each tool returns a short result the model reads; none of them throws into the generation.
 import { type ToolSet, tool } from "ai";
 import { z } from "zod";
-import { MAX_LLM_CONTEXT_BYTES, tagSchema } from "../contacts/contacts.schemas";
-import { appendLlmContext } from "../contacts/context";
+import { appendLlmContext, tagContact } from "../contacts/context";
 import type { Db } from "../platform/db/client";
 import { publish } from "../platform/realtime/publish";
 import type { AgentConversationEvent } from "../shared/agents";
-import { changeContactTag, setAgentPaused } from "./replies.queries";
+import { MAX_LLM_CONTEXT_BYTES } from "../shared/contacts";
+import { tagSchema } from "../shared/tags";
+import { setAgentPaused } from "./replies.queries";
 
 export type ToolRun = {
   env: Env;
@@ -29,11 +30,9 @@ export function agentTools(run: ToolRun): ToolSet {
       execute: async ({ tag }) => {
         const parsed = tagSchema.safeParse(tag);
         if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? "invalid tag" };
-        const changed = await changeContactTag(run.db, run.contactId, parsed.data, op);
-        if (changed) {
-          run.effects.push(`${op === "add" ? "tagged" : "untagged"} ${parsed.data}`);
-          await Promise.all([publish(run.env, "contacts", run.contactId), publish(run.env, "tags")]);
-        }
+        // The contacts feature's one-contact tag change: both tables in step, published live.
+        const changed = await tagContact(run.env, run.db, run.contactId, parsed.data, op);
+        if (changed) run.effects.push(`${op === "add" ? "tagged" : "untagged"} ${parsed.data}`);
         return { ok: true, changed };
       },
     });

@@ -3,10 +3,9 @@
 // for the slot the instance's send clock gave it, then goes through sendToRecipient (claim →
 // send → record). Messages are always acked: the claim makes a repeat harmless, and an
 // unclaimed recipient whose message was dropped is handed out again by the clock.
-import { inArray } from "drizzle-orm";
+import { getContacts } from "../contacts/contacts.queries";
 import { getInstance, type InstanceRow } from "../instances/instances.queries";
 import { getDb } from "../platform/db/client";
-import { contacts } from "../platform/db/schema";
 import { evolutionClientFromEnv } from "../platform/evolution/client";
 import { publish } from "../platform/realtime/publish";
 import { type CampaignSendMessage, campaignSendMessage } from "../shared/campaign-queue";
@@ -50,7 +49,7 @@ export async function handleCampaignBatch(batch: MessageBatch<unknown>, env: Env
     instanceOf.set(id, c.instanceId ? await getInstance(db, c.instanceId) : undefined);
   }
   const contactIds = [...new Set(work.map((w) => w.body.contact_id))];
-  const rows = await db.select().from(contacts).where(inArray(contacts.id, contactIds));
+  const rows = await getContacts(db, contactIds);
   const contactById = new Map(rows.map((r) => [r.id, r]));
   const client = evolutionClientFromEnv(env, { retries: 1 });
   const touched = new Map<string, SendOutcome>();

@@ -1,8 +1,8 @@
 // Request schemas for /api/campaigns (CONVENTIONS §8).
 import { z } from "zod";
-import { tagSchema } from "../contacts/contacts.schemas";
 import { pageQuery } from "../platform/lib/pagination";
 import { unknownVariables } from "../shared/campaign-template";
+import { tagSchema } from "../shared/tags";
 import { isClock, isTimeZone } from "./pacing";
 
 export const MAX_CAMPAIGN_CONTACT_IDS = 20_000;

@@ -4,11 +4,11 @@
 // Both are idempotent and never throw into the caller (a failed follow-up is logged).
 
 import { getContact } from "../contacts/contacts.queries";
+import { sentMessageStmts } from "../inbox/outbound";
 import { getInstance } from "../instances/instances.queries";
 import { getDb } from "../platform/db/client";
 import { evolutionClientFromEnv } from "../platform/evolution/client";
 import { publish } from "../platform/realtime/publish";
-import { campaignMessageStmts } from "./campaign-conversations.queries";
 import { completeStmt } from "./campaigns.queries";
 import { advanceByMessage, campaignsPendingFor, latestAnswerable, markReplied, optOut } from "./followup.queries";
 import { skipStmts } from "./recipients.queries";
@@ -98,12 +98,13 @@ async function confirmOptOut(env: Env, instanceId: string, contactId: string): P
     );
     const at = Date.now();
     await db.batch(
-      campaignMessageStmts(db, {
+      sentMessageStmts(db, {
         instanceId,
         instanceName: instance.name,
         contactId,
         contactName: contact.name,
         externalId: sent.key.id,
+        sender: "campaign",
         type: "text",
         text: OPT_OUT_CONFIRMATION,
         mimeType: null,

@@ -1,5 +1,6 @@
 // One campaign send: claim the recipient (the idempotency check), render, send through
-// Evolution, and record the outcome, the counters and the conversation message in ONE batch.
+// Evolution, and record the outcome, the counters and the conversation message (written by
+// inbox/outbound.ts, the one recorder of what we send) in ONE batch.
 //
 // Delivery guarantee: at most once. The claim commits before the Evolution call; a redelivery,
 // a retry or a second consumer finds it taken and sends nothing. If the consumer dies between
@@ -7,11 +8,11 @@
 // it as "interrupted" (never re-sent: a duplicate message risks the number more than a gap).
 
 import type { ContactRow } from "../contacts/contacts.queries";
+import { sentMessageStmts } from "../inbox/outbound";
 import type { InstanceRow } from "../instances/instances.queries";
 import { getDb } from "../platform/db/client";
 import { type EvolutionClient, EvolutionError } from "../platform/evolution/client";
 import { renderTemplate } from "../shared/campaign-template";
-import { campaignMessageStmts } from "./campaign-conversations.queries";
 import { type CampaignWithMessage, completeStmt } from "./campaigns.queries";
 import { autoPause } from "./lifecycle";
 import { claim, recordFailedStmts, recordSentStmts, releaseClaim, skipStmts } from "./recipients.queries";
@@ -85,12 +86,13 @@ export async function sendToRecipient(ctx: SendContext, contactId: string): Prom
   const at = Date.now();
   await record(db, [
     ...recordSentStmts(db, campaign.id, contactId, keyId, at),
-    ...campaignMessageStmts(db, {
+    ...sentMessageStmts(db, {
       instanceId: instance.id,
       instanceName: instance.name,
       contactId,
       contactName: contact.name,
       externalId: keyId,
+      sender: "campaign",
       type: kind,
       text,
       mimeType: m?.attachmentMimeType ?? null,

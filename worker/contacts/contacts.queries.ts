@@ -1,6 +1,6 @@
 // Contact reads and single-contact writes. contacts.tags (the JSON shown by the API) and the
 // contact_tags rows (what filters and counts use) always change in the same db.batch.
-import { and, count, desc, eq, isNull, notInArray, type SQL, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNull, notInArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../platform/db/client";
 import { contacts, contactTags, type JsonObject } from "../platform/db/schema";
 import type { Cursor } from "../platform/lib/pagination";
@@ -137,6 +137,14 @@ export async function getContact(db: Db, id: string): Promise<ContactRow | undef
   return db.select().from(contacts).where(eq(contacts.id, id)).get();
 }
 
+/** The contacts with these ids (any order; missing ids are simply absent). */
+export async function getContacts(db: Db, ids: readonly string[]): Promise<ContactRow[]> {
+  return db
+    .select()
+    .from(contacts)
+    .where(inArray(contacts.id, [...ids]));
+}
+
 export async function findByNumber(db: Db, e164: string): Promise<ContactRow | undefined> {
   return db.select().from(contacts).where(eq(contacts.whatsappNumber, e164)).get();
 }
@@ -203,6 +211,11 @@ export async function deleteContacts(db: Db, where: SQL): Promise<number> {
     db.delete(contacts).where(where),
   ]);
   return res.meta.changes ?? 0;
+}
+
+/** Deletes one contact and its tag rows; returns 1, or 0 when there was none. */
+export async function deleteContact(db: Db, id: string): Promise<number> {
+  return deleteContacts(db, eq(contacts.id, id));
 }
 
 export async function tagCounts(db: Db): Promise<{ tag: string; count: number }[]> {

@@ -1,17 +1,16 @@
-import { eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { ApiError, notFound } from "../errors";
 import { getDb } from "../platform/db/client";
-import { contacts } from "../platform/db/schema";
 import { validate } from "../platform/http/validate";
 import { decodeCursor, pageOf } from "../platform/lib/pagination";
 import { publish } from "../platform/realtime/publish";
+import { MAX_LLM_CONTEXT_BYTES } from "../shared/contacts";
 import { bulkApply } from "./bulk.queries";
 import { createContact, forgetInInboxes, patchContact } from "./contacts";
 import { contactDto, toFilter } from "./contacts.dto";
-import { countContacts, deleteContacts, getContact, idsByTags, idsMatching, listContacts, MAX_TAGS_PER_CONTACT, setLlmContext } from "./contacts.queries";
+import { countContacts, deleteContact, getContact, idsByTags, idsMatching, listContacts, MAX_TAGS_PER_CONTACT, setLlmContext } from "./contacts.queries";
 import * as s from "./contacts.schemas";
 import { appendLlmContext } from "./context";
 import { exportStream } from "./csv";
@@ -98,7 +97,7 @@ export const contactsRoutes = new Hono<AppEnv>()
   .delete("/:id", validate("param", s.idParam), async (c) => {
     const { id } = c.req.valid("param");
     const db = getDb(c.env.DB);
-    const deleted = await deleteContacts(db, eq(contacts.id, id));
+    const deleted = await deleteContact(db, id);
     if (deleted === 0) throw notFound("Contact");
     await forgetInInboxes(c.env, db, id);
     announce(c, id, true);
@@ -107,7 +106,7 @@ export const contactsRoutes = new Hono<AppEnv>()
   .post("/:id/tags", validate("param", s.idParam), validate("json", s.tagBody), async (c) => {
     const { id } = c.req.valid("param");
     const { tag } = c.req.valid("json");
-    const changed = await changeTag(getDb(c.env.DB), eq(contacts.id, id), tag, "add", Date.now());
+    const changed = await changeTag(getDb(c.env.DB), id, tag, "add", Date.now());
     const row = await mustGet(c, id);
     if (!row.tags.includes(tag)) throw new ApiError(422, "too_many_tags", `A contact can have at most ${MAX_TAGS_PER_CONTACT} tags`);
     if (changed) announce(c, id, true);
@@ -115,7 +114,7 @@ export const contactsRoutes = new Hono<AppEnv>()
   })
   .delete("/:id/tags/:tag", validate("param", s.tagParam), async (c) => {
     const { id, tag } = c.req.valid("param");
-    const changed = await changeTag(getDb(c.env.DB), eq(contacts.id, id), tag, "remove", Date.now());
+    const changed = await changeTag(getDb(c.env.DB), id, tag, "remove", Date.now());
     const row = await mustGet(c, id);
     if (changed) announce(c, id, true);
     return c.json(contactDto(row));
@@ -123,7 +122,7 @@ export const contactsRoutes = new Hono<AppEnv>()
   .post("/:id/llm-context", validate("param", s.idParam), validate("json", s.llmContextSchema), async (c) => {
     const result = await appendLlmContext(getDb(c.env.DB), c.req.valid("param").id, c.req.valid("json"));
     if (!result.ok && result.reason === "too_large")
-      throw new ApiError(422, "llm_context_too_large", `The merged llm_context would exceed ${s.MAX_LLM_CONTEXT_BYTES} bytes`);
+      throw new ApiError(422, "llm_context_too_large", `The merged llm_context would exceed ${MAX_LLM_CONTEXT_BYTES} bytes`);
     if (!result.ok) throw notFound("Contact");
     announce(c, result.row.id, false);
     return c.json(contactDto(result.row));

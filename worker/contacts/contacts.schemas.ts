@@ -2,16 +2,12 @@
 import { isSupportedCountry } from "libphonenumber-js/max";
 import { z } from "zod";
 import { pageQuery } from "../platform/lib/pagination";
+import { MAX_LLM_CONTEXT_BYTES } from "../shared/contacts";
+import { tagSchema } from "../shared/tags";
 import { MAX_TAGS_PER_CONTACT } from "./contacts.queries";
 
-/** Serialised size cap of llm_context: it is sent to the model with every AI reply. */
-export const MAX_LLM_CONTEXT_BYTES = 32 * 1024;
 export const MAX_BULK_IDS = 10_000;
 export const MAX_FILTER_TAGS = 20;
-
-export { tagSchema } from "../shared/tags";
-
-import { tagSchema } from "../shared/tags";
 
 const tagList = (max: number) =>
   z

@@ -1,8 +1,6 @@
 // Changes to a contact made on its behalf by automation (menus, agents) and by the API:
 // the llm_context append rule (PRODUCT.md §4: deep merge) and tagging, each publishing live.
-import { eq } from "drizzle-orm";
 import type { Db } from "../platform/db/client";
-import { contacts } from "../platform/db/schema";
 import { deepMerge } from "../platform/lib/json-merge";
 import { publish } from "../platform/realtime/publish";
 import { type ContactRow, getContact, setLlmContext } from "./contacts.queries";
@@ -26,7 +24,7 @@ export async function appendLlmContext(db: Db, contactId: string, entry: Record<
 
 /** Adds or removes one tag; tells the contacts pages (and the tag counts) when it changed. */
 export async function tagContact(env: Env, db: Db, contactId: string, tag: string, op: "add" | "remove"): Promise<boolean> {
-  const changed = await changeTag(db, eq(contacts.id, contactId), tag, op, Date.now());
+  const changed = await changeTag(db, contactId, tag, op, Date.now());
   if (changed) await Promise.all([publish(env, "contacts", contactId), publish(env, "tags")]);
   return changed;
 }

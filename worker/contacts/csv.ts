@@ -4,9 +4,10 @@ import { validationError } from "../platform/http/validate";
 import { csvCell, readCsv, uncell } from "../platform/lib/csv";
 import { newId } from "../platform/lib/ids";
 import type { ImportReport } from "../shared/contacts";
+import { tagSchema } from "../shared/tags";
 import { existingByNumber, type ImportRow, upsertImportRows } from "./bulk.queries";
 import { MAX_TAGS_PER_CONTACT, pageQuery } from "./contacts.queries";
-import { countrySchema, tagSchema } from "./contacts.schemas";
+import { countrySchema } from "./contacts.schemas";
 import type { ContactFilter } from "./filter.queries";
 import { normalisePhone } from "./phone";
 

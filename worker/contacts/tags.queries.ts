@@ -46,7 +46,8 @@ export function removeTagStatements(db: Db, where: SQL, tag: string, now: number
 }
 
 /** Adds or removes one tag on one contact; returns true when the contact changed. */
-export async function changeTag(db: Db, where: SQL, tag: string, op: "add" | "remove", now: number): Promise<boolean> {
+export async function changeTag(db: Db, contactId: string, tag: string, op: "add" | "remove", now: number): Promise<boolean> {
+  const where = eq(contacts.id, contactId);
   const [first, second] = op === "add" ? addTagStatements(db, where, tag, now) : removeTagStatements(db, where, tag, now);
   const [res] = await db.batch([first, second]);
   return (res.meta.changes ?? 0) > 0;

@@ -16,6 +16,8 @@ const NOW = sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`;
 const sortKey = sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`;
 
 type NewConversation = { id: string; instanceId: string; instanceName: string; contactId: string; contactName: string | null };
+/** A conversation for a write: its id, or the active one's id as a subquery (activeConversationIdSql). */
+export type ConversationRef = string | SQL<string>;
 
 /** The insert half of find-or-create: a no-op (empty RETURNING) when an active one exists. */
 export function insertConversationStmt(db: Db, c: NewConversation) {
@@ -29,10 +31,7 @@ export function activeConversationIdSql(instanceId: string, contactId: string): 
 
 /** Race-safe find-or-create: the insert is a no-op when an active one exists; both run in one batch. */
 export async function findOrCreateActive(db: Db, c: NewConversation): Promise<{ row: ConversationRow; created: boolean }> {
-  const [inserted, found] = await db.batch([
-    db.insert(conversations).values(c).onConflictDoNothing().returning({ id: conversations.id }),
-    activeQuery(db, c.instanceId, c.contactId),
-  ]);
+  const [inserted, found] = await db.batch([insertConversationStmt(db, c), activeQuery(db, c.instanceId, c.contactId)]);
   const row = found[0];
   if (!row) throw new Error("active conversation missing after insert");
   return { row, created: inserted.length > 0 && inserted[0]?.id === row.id };
@@ -147,11 +146,7 @@ export async function updateConversation(db: Db, id: string, patch: Partial<Pick
  * INSERT OR IGNORE, so a duplicate delivery changes nothing. `at` may be that message's
  * stored timestamp (see messageTimestampSql).
  */
-export function touchConversationStmt(
-  db: Db,
-  id: string | SQL<string>,
-  m: { preview: string; at: number | SQL<number>; inbound: boolean; onlyIfMessage?: string },
-) {
+export function touchConversationStmt(db: Db, id: ConversationRef, m: { preview: string; at: number | SQL<number>; inbound: boolean; onlyIfMessage?: string }) {
   const newer = sql`coalesce(${conversations.lastMessageAt}, 0) <= ${m.at}`;
   return db
     .update(conversations)

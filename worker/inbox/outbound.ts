@@ -1,18 +1,29 @@
-// Outbound inbox messages: stored pending (bytes to R2), answered at once, sent by the
-// SEND_QUEUE consumer (worker/inbox/send.queue.ts).
+// The one recorder of a message we send, whoever sends it:
+//   queueOutbound — the dashboard user, an agent, a menu (sender "workflow"): stored pending
+//     (bytes to R2), answered at once, sent by the SEND_QUEUE consumer (worker/inbox/send.queue.ts);
+//   sentMessageStmts — a message already sent inline (a campaign send, the opt-out confirmation):
+//     recorded with Evolution's key.id in the caller's own db.batch.
+// Both write the message row and move the conversation forward with the same statements.
 
 import { onHumanMessage } from "../agents/hooks";
 import { ApiError } from "../errors";
-import { getDb } from "../platform/db/client";
+import { type Db, getDb, type Stmt } from "../platform/db/client";
 import { stripDataUrl } from "../platform/evolution/client";
 import { validationError } from "../platform/http/validate";
 import { newId } from "../platform/lib/ids";
 import { publish, publishMessage } from "../platform/realtime/publish";
-import { type ConversationRow, findOrCreateActive, touchConversationStmt } from "./conversations.queries";
+import {
+  activeConversationIdSql,
+  type ConversationRef,
+  type ConversationRow,
+  findOrCreateActive,
+  insertConversationStmt,
+  touchConversationStmt,
+} from "./conversations.queries";
 import type { SendMessageInput } from "./conversations.schemas";
 import { base64Bytes, MAX_MEDIA_BYTES, mediaKeyFor, putMedia, tooLarge } from "./media-store";
 import { previewOf } from "./message-content";
-import { getMessage, insertMessageStmt, type MessageRow, requeueFailed } from "./messages.queries";
+import { getMessage, insertMessageStmt, type MessageRow, type NewMessage, type OUR_SENDERS, requeueFailed } from "./messages.queries";
 
 const DEFAULT_MIME: Record<string, string> = {
   image: "image/jpeg",
@@ -40,7 +51,7 @@ function decode(input: SendMessageInput): { bytes: Uint8Array; mimeType: string 
  * it goes to the contact's active one on that instance (opened if there is none), as their
  * reply would: the returned row's conversation_id says where.
  */
-export async function queueOutbound(env: Env, from: ConversationRow, input: SendMessageInput, sender: MessageRow["sender"] = "user"): Promise<MessageRow> {
+export async function queueOutbound(env: Env, from: ConversationRow, input: SendMessageInput, sender: OurSender = "user"): Promise<MessageRow> {
   const instanceId = from.instanceId;
   if (!instanceId) throw new ApiError(422, "instance_gone", "This conversation's WhatsApp instance was deleted; start a new conversation");
   const db = getDb(env.DB);
@@ -52,13 +63,12 @@ export async function queueOutbound(env: Env, from: ConversationRow, input: Send
   const now = Date.now();
   const fileName = input.file_name ?? (input.type === "document" ? "document" : null);
   const caption = input.type === "audio" ? null : (input.caption ?? null);
-  await db.batch([
-    insertMessageStmt(db, {
+  await db.batch(
+    messageStmts(db, {
       id,
       conversationId: conv.id,
       instanceId,
       type: input.type,
-      fromMe: true,
       timestamp: now,
       content: input.type === "text" ? (input.content ?? "") : null,
       caption,
@@ -68,14 +78,84 @@ export async function queueOutbound(env: Env, from: ConversationRow, input: Send
       status: "pending",
       sender,
     }),
-    touchConversationStmt(db, conv.id, { preview: previewOf({ type: input.type, text: input.content ?? null, caption }), at: now, inbound: false }),
-  ]);
+  );
   if (sender === "user") await onHumanMessage(env, conv.id); // a human took over: the agent steps back
   await env.SEND_QUEUE.send({ messageId: id });
   await publishMessage(env, id, conv.id);
   const row = await getMessage(db, id);
   if (!row) throw new Error("message vanished after insert");
   return row;
+}
+
+/** A message we already sent inline (Evolution answered with its key.id), to record in the caller's batch. */
+export type SentMessage = {
+  instanceId: string;
+  instanceName: string;
+  contactId: string;
+  contactName: string | null;
+  externalId: string;
+  sender: OurSender;
+  type: MessageRow["type"];
+  /** The text, or a media message's caption ("" for none). */
+  text: string;
+  mimeType: string | null;
+  fileName: string | null;
+  at: number;
+};
+
+/**
+ * The statements that record a message sent inline, for the caller's db.batch (so the record is
+ * atomic with whatever else the send settles). It lands in the contact's active conversation on
+ * that instance, opened if there is none (race-safe: the insert is a no-op on the partial unique
+ * index conversations_active_uq, and the message picks the active row by subquery), so the reply
+ * threads under it. A second record of the same key.id is a no-op on (instance_id, external_id).
+ */
+export function sentMessageStmts(db: Db, m: SentMessage): [Stmt, Stmt, Stmt] {
+  return [
+    insertConversationStmt(db, {
+      id: newId("conversation"),
+      instanceId: m.instanceId,
+      instanceName: m.instanceName,
+      contactId: m.contactId,
+      contactName: m.contactName,
+    }),
+    ...messageStmts(db, {
+      id: newId("message"),
+      conversationId: activeConversationIdSql(m.instanceId, m.contactId),
+      instanceId: m.instanceId,
+      type: m.type,
+      timestamp: m.at,
+      content: m.type === "text" ? m.text : null,
+      caption: m.type === "text" ? null : m.text || null,
+      mimeType: m.mimeType,
+      fileName: m.fileName,
+      externalId: m.externalId,
+      status: "sent",
+      sender: m.sender,
+    }),
+  ];
+}
+
+/** Who sends through Evolution's API from Parley. */
+type OurSender = (typeof OUR_SENDERS)[number];
+type OurMessage = Omit<NewMessage, "conversationId" | "fromMe" | "timestamp" | "sender" | "type"> & {
+  id: string;
+  conversationId: ConversationRef;
+  type: MessageRow["type"];
+  timestamp: number;
+  sender: OurSender;
+};
+
+/** Our message row (INSERT OR IGNORE on the external id) and the conversation's move forward. */
+function messageStmts(db: Db, m: OurMessage): [Stmt, Stmt] {
+  return [
+    insertMessageStmt(db, { ...m, fromMe: true }),
+    touchConversationStmt(db, m.conversationId, {
+      preview: previewOf({ type: m.type, text: m.content ?? null, caption: m.caption ?? null }),
+      at: m.timestamp,
+      inbound: false,
+    }),
+  ];
 }
 
 async function activeFor(env: Env, archived: ConversationRow, instanceId: string): Promise<ConversationRow> {

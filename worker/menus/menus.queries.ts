@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../platform/db/client";
-import { conversationState, menuTemplates } from "../platform/db/schema";
+import { conversationState, conversations, menuTemplates } from "../platform/db/schema";
 
 export type MenuRow = typeof menuTemplates.$inferSelect;
 export type MenuInsert = typeof menuTemplates.$inferInsert;
@@ -62,4 +62,13 @@ export async function clearFlowState(db: Db, instanceId: string, contactId: stri
 /** Renaming a template keeps the flows running on it. */
 export async function renameFlows(db: Db, from: string, to: string): Promise<void> {
   await db.update(conversationState).set({ conversationFlow: to }).where(eq(conversationState.conversationFlow, from));
+}
+
+/**
+ * A menu's end-step handoff on the conversation: a human takes it (the agent pauses), or an
+ * agent does (unpaused; `agentId` names it, else routing decides).
+ */
+export async function handOffConversation(db: Db, conversationId: string, to: { human: true } | { human: false; agentId?: string }): Promise<void> {
+  const set = to.human ? { agentPaused: true } : { agentPaused: false, ...(to.agentId ? { agentId: to.agentId } : {}) };
+  await db.update(conversations).set(set).where(eq(conversations.id, conversationId));
 }

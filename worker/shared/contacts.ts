@@ -1,5 +1,8 @@
 // The contacts API as clients see it: the dashboard, the tests and the Worker share these.
 
+/** Serialised size cap of llm_context: it is sent to the model with every AI reply. */
+export const MAX_LLM_CONTEXT_BYTES = 32 * 1024;
+
 export type ContactView = {
   id: string;
   name: string | null;

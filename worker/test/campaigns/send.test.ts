@@ -46,4 +46,36 @@ describe("a campaign to tagged contacts against the simulator", () => {
     }
     expect(await countsFromRows(campaign.id)).toEqual({ sent: 3 });
   });
+
+  it("records an image send like every message we send: caption stored, the conversation shows [image] and the caption", { timeout: 30_000 }, async () => {
+    const inst = await openInstance(sim);
+    const t = tag();
+    const [person] = await seedContacts(1, t, () => "Ana Souza");
+    const campaign = await createCampaign({
+      name: "Photo",
+      target_tags: [t],
+      instance_id: inst.id,
+      message: { content: "Hi {{first_name}}, new arrivals!", attachment_base64: "iVBORw0KGgo=", mime_type: "image/png" },
+      pacing: { per_minute: 0 },
+    });
+    expect((await control(campaign.id, "start")).status).toBe(200);
+    expect(await waitForStatus(campaign.id, ["completed"])).toMatchObject({ sent: 1, failed: 0 });
+    expect(sim.sends(inst.name).filter((s) => s.route === "sendMedia")).toHaveLength(1);
+    const row = await env.DB.prepare(
+      `SELECT m.type, m.content, m.caption, m.mime_type, m.sender, m.status, cv.last_message_content
+         FROM campaign_recipients r JOIN messages m ON m.external_id = r.message_id JOIN conversations cv ON cv.id = m.conversation_id
+        WHERE r.campaign_id = ? AND r.contact_id = ?`,
+    )
+      .bind(campaign.id, person!.id)
+      .first();
+    expect(row).toEqual({
+      type: "image",
+      content: null,
+      caption: "Hi Ana, new arrivals!",
+      mime_type: "image/png",
+      sender: "campaign",
+      status: "sent",
+      last_message_content: "[image] Hi Ana, new arrivals!",
+    });
+  });
 });
