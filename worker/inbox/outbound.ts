@@ -126,7 +126,8 @@ export function sentMessageStmts(db: Db, m: SentMessage): [Stmt, Stmt, Stmt] {
       type: m.type,
       timestamp: m.at,
       content: m.type === "text" ? m.text : null,
-      caption: m.type === "text" ? null : m.text || null,
+      // A voice note carries no caption on WhatsApp (the sender sends audio without one), as in queueOutbound.
+      caption: m.type === "text" || m.type === "audio" ? null : m.text || null,
       mimeType: m.mimeType,
       fileName: m.fileName,
       externalId: m.externalId,
