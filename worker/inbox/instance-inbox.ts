@@ -3,6 +3,7 @@
 // delivery settled in webhook_events as processed / ignored (with why) / failed, or left
 // `received` while it waits for its message.
 import { answerableContactsQuery } from "../campaigns/followup.queries";
+import type { Delivery, IngestResult } from "../instances/delivery";
 import { settledWebhookEvents, settleWebhookEventsStmt } from "../instances/webhook-events.queries";
 import { getDb, type Stmt } from "../platform/db/client";
 import { dbErrorMessage } from "../platform/db/errors";
@@ -27,9 +28,6 @@ const mayStillHold = (d: { receivedAt?: number }) => d.receivedAt === undefined 
 /** See WaInstance.mirrorPlan(). */
 export type MirrorPlan = { stmts: [Stmt, ...Stmt[]]; more: boolean; done: (results: unknown[]) => void };
 
-export type MessageDelivery = { eventId: string; event: string; data: unknown; at: number; repeat?: boolean; receivedAt?: number };
-export type MessageResult = "processed" | "ignored" | "deferred" | "failed";
-
 export class InstanceInbox {
   private readonly contacts = new Map<string, CachedContact>();
 
@@ -40,7 +38,7 @@ export class InstanceInbox {
       /** The statements that copy new deliveries into D1 webhook_events, to run first in a write batch. */
       plan: () => Promise<MirrorPlan | null>;
       /** Copies them on their own: D1 then holds these deliveries (under D1's ids). */
-      prepare: (ds: MessageDelivery[]) => Promise<MessageDelivery[]>;
+      prepare: (ds: Delivery[]) => Promise<Delivery[]>;
     },
   ) {}
 
@@ -90,13 +88,13 @@ export class InstanceInbox {
     for (const [digits, c] of this.contacts) if (c.id === contactId) this.contacts.delete(digits);
   }
 
-  private pending: { d: MessageDelivery; resolve: (r: MessageResult) => void }[] = [];
+  private pending: { d: Delivery; resolve: (r: IngestResult) => void }[] = [];
 
   /**
    * Queues a delivery; the serial chain drains the queue. A burst of plain messages.upsert
    * deliveries is written as one D1 batch (one round trip for the group instead of one each).
    */
-  submit(d: MessageDelivery, serial: (fn: () => Promise<void>) => Promise<void>): Promise<MessageResult> {
+  submit(d: Delivery, serial: (fn: () => Promise<void>) => Promise<void>): Promise<IngestResult> {
     return new Promise((resolve) => {
       this.pending.push({ d, resolve });
       if (this.pending.length === 1) void serial(() => this.drain());
@@ -104,12 +102,12 @@ export class InstanceInbox {
   }
 
   private async drain(): Promise<void> {
-    const groupable = (d: MessageDelivery) => d.event === "messages.upsert" && !d.repeat && d.receivedAt === undefined && !Array.isArray(d.data);
+    const groupable = (d: Delivery) => d.event === "messages.upsert" && !d.repeat && d.receivedAt === undefined && !Array.isArray(d.data);
     while (this.pending.length) {
       let n = 0;
       while (n < this.pending.length && n < GROUP && groupable(this.pending[n]!.d)) n++;
       const batch = this.pending.splice(0, Math.max(1, n));
-      let results: MessageResult[];
+      let results: IngestResult[];
       try {
         results = n > 0 ? await this.applyGroup(batch.map((b) => b.d)) : await this.applyEach(await this.journal.prepare(batch.map((b) => b.d)));
       } catch (err) {
@@ -121,8 +119,8 @@ export class InstanceInbox {
     }
   }
 
-  private async applyEach(ds: MessageDelivery[]): Promise<MessageResult[]> {
-    const out: MessageResult[] = [];
+  private async applyEach(ds: Delivery[]): Promise<IngestResult[]> {
+    const out: IngestResult[] = [];
     for (const d of ds) out.push(await this.apply(d));
     return out;
   }
@@ -132,7 +130,7 @@ export class InstanceInbox {
    * webhook_events, every message with its conversation, their settlement, and which senders
    * have a campaign send waiting for an answer.
    */
-  private async applyGroup(ds: MessageDelivery[]): Promise<MessageResult[]> {
+  private async applyGroup(ds: Delivery[]): Promise<IngestResult[]> {
     const base = await this.ctx();
     if (!base) return this.applyEach(await this.journal.prepare(ds));
     const changes = new Changes();
@@ -174,7 +172,7 @@ export class InstanceInbox {
     }
   }
 
-  async apply(d: MessageDelivery): Promise<MessageResult> {
+  async apply(d: Delivery): Promise<IngestResult> {
     const db = getDb(this.env.DB);
     if (d.repeat && (await settledWebhookEvents(db, [d.eventId])).length) return "ignored";
     const ctx = await this.ctx(d.eventId);
@@ -212,7 +210,7 @@ export class InstanceInbox {
     return status;
   }
 
-  private async run(ctx: InboxCtx, d: MessageDelivery): Promise<Outcome> {
+  private async run(ctx: InboxCtx, d: Delivery): Promise<Outcome> {
     switch (d.event) {
       case "messages.upsert":
         return this.each(d.data, (item) => ingestUpsert(ctx, item, d.at));

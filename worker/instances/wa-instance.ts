@@ -6,37 +6,12 @@ import { publish } from "../platform/realtime/publish";
 import { closeQuietly, reciprocateClose, sendToAll } from "../platform/realtime/sockets";
 import type { InstanceView } from "../shared/instances";
 import { PING, PONG, type ServerEvent } from "../shared/ws-events";
+import { type Accepted, type Delivery, type IngestResult, storedDelivery } from "./delivery";
 import { getInstance, type InstancePatch, type InstanceRow, updateInstanceStmt } from "./instances.queries";
 import { toInstanceView } from "./instances.view";
 import { WebhookJournal } from "./journal";
 import { INSTANCE_EVENTS, instanceChange } from "./lifecycle";
 import { mirrorWebhookEventsStmts, pendingWebhookEvents, settledWebhookEvents, settleWebhookEventsStmt } from "./webhook-events.queries";
-
-/** One delivery to apply: taken by accept(), or replayed from webhook_events. */
-export type Delivery = {
-  eventId: string;
-  event: string;
-  data: unknown;
-  /** Order key: Evolution's date_time when present, else when we received it. */
-  at: number;
-  /** The same delivery was recorded before: check whether it was already applied. */
-  repeat?: boolean;
-  /** When it was first recorded (replays only): held message events expire. */
-  receivedAt?: number;
-};
-
-export type IngestResult = "processed" | "ignored" | "deferred" | "failed";
-
-/** A delivery the webhook route authenticated and validated, for accept(). */
-export type Accepted = {
-  event: string;
-  dedupeKey: string;
-  /** The envelope as kept: media bytes stripped, credentials masked. */
-  payload: string;
-  data: unknown;
-  /** Evolution's date_time, when it sent one. */
-  eventTime: number | null;
-};
 
 /** Deliveries accepted per instance: generous (Evolution bursts on history sync) but bounded. */
 export const WEBHOOK_RATE = { limit: 10_000, periodMs: 10_000 };
@@ -346,15 +321,7 @@ export class WaInstance extends DurableObject<Env> {
     const pending = await pendingWebhookEvents(this.db, id, REPLAY_BATCH, events);
     let settled = 0;
     for (const r of pending.filter((p) => !this.inFlight.has(p.id))) {
-      const env = JSON.parse(r.payload) as { data?: unknown; date_time?: string };
-      const t = env.date_time ? Date.parse(env.date_time) : Number.NaN;
-      const result = await this.ingest({
-        eventId: r.id,
-        event: r.event,
-        data: env.data ?? null,
-        at: Number.isFinite(t) ? t : r.receivedAt,
-        receivedAt: r.receivedAt,
-      });
+      const result = await this.ingest(storedDelivery(r));
       if (result === "processed" || result === "ignored") settled++;
     }
     // A full page that moved means more may wait (a backlog left by an evicted object): soon again.
