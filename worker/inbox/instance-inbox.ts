@@ -7,11 +7,13 @@ import type { Delivery, IngestResult } from "../instances/delivery";
 import { settledWebhookEvents, settleWebhookEventsStmt } from "../instances/webhook-events.queries";
 import { getDb, type Stmt } from "../platform/db/client";
 import { dbErrorMessage } from "../platform/db/errors";
-import { type CachedContact, Changes, type InboxCtx } from "./context";
+import { type CachedContact, Changes, type InboxCtx, NO_MESSAGE_KEY, type Outcome } from "./context";
 import { recentActiveContacts } from "./conversations.queries";
-import { ingestEcho, ingestUpsert, type Outcome, type PreparedUpsert, prepareUpsert } from "./ingest";
+import { applyMessageEvent } from "./dispatch";
+import { type PreparedUpsert, prepareUpsert } from "./ingest";
 import { heldExternalIds } from "./message-events.queries";
-import { ingestDelete, ingestUpdate, outboundSent } from "./receipts";
+import { outboundSent } from "./receipts";
+import { messageItem } from "./webhook-items";
 
 export const MESSAGE_EVENTS = new Set(["messages.upsert", "messages.update", "messages.delete", "send.message"]);
 
@@ -115,7 +117,7 @@ export class InstanceInbox {
         console.error(JSON.stringify({ at: "inbox.prepare", events: batch.length, error: dbErrorMessage(err) || String(err) }));
         results = batch.map(() => "failed");
       }
-      batch.forEach((b, i) => b.resolve(results[i] ?? "failed"));
+      for (const [i, b] of batch.entries()) b.resolve(results[i] ?? "failed");
     }
   }
 
@@ -138,7 +140,10 @@ export class InstanceInbox {
     try {
       const plan = await this.journal.plan();
       const preps: (PreparedUpsert | Outcome)[] = [];
-      for (const d of ds) preps.push(await prepareUpsert({ ...base, eventId: d.eventId, changes }, d.data, d.at, true));
+      for (const d of ds) {
+        const item = messageItem(d.data);
+        preps.push(item ? await prepareUpsert({ ...base, eventId: d.eventId, changes }, item, d.at, true) : NO_MESSAGE_KEY);
+      }
       const prepared = ds.filter((_, i) => "stmts" in preps[i]!).map((d) => d.eventId);
       const stmts: Stmt[] = [...(plan?.stmts ?? []), ...preps.flatMap((p) => ("stmts" in p ? p.stmts : []))];
       // The group's deliveries are settled together, in the batch that stores their messages.
@@ -182,12 +187,12 @@ export class InstanceInbox {
     }
     let outcome: Outcome;
     try {
-      outcome = await this.run(ctx, d).catch(async (err: unknown) => {
+      outcome = await applyMessageEvent(ctx, d, mayStillHold(d)).catch(async (err: unknown) => {
         // A cached contact may have been deleted meanwhile: forget the cache and try once more.
         this.contacts.clear();
         ctx.changes = new Changes();
         console.warn(JSON.stringify({ at: "inbox.retry", eventId: d.eventId, error: dbErrorMessage(err) }));
-        return this.run(ctx, d);
+        return applyMessageEvent(ctx, d, mayStillHold(d));
       });
     } catch (err) {
       const message = dbErrorMessage(err) || String(err);
@@ -208,42 +213,6 @@ export class InstanceInbox {
     if (!outcome.settled) await settleWebhookEventsStmt(db, [d.eventId], status, reason);
     announce();
     return status;
-  }
-
-  private async run(ctx: InboxCtx, d: Delivery): Promise<Outcome> {
-    switch (d.event) {
-      case "messages.upsert":
-        return this.each(d.data, (item) => ingestUpsert(ctx, item, d.at));
-      case "send.message": {
-        // An echo held past HOLD_MAX_MS matched nothing of ours: it is stored, not dropped.
-        const mayHold = mayStillHold(d);
-        return this.each(d.data, (item) => ingestEcho(ctx, item, d.at, mayHold));
-      }
-      case "messages.update":
-        return ingestUpdate(ctx, d.data);
-      case "messages.delete":
-        // Shown as when it was deleted: when the delivery reached us, never Evolution's date_time.
-        return ingestDelete(ctx, d.data, d.receivedAt ?? Date.now());
-      default:
-        return { status: "ignored", reason: "not a message event" };
-    }
-  }
-
-  private async each(data: unknown, fn: (item: unknown) => Promise<Outcome>): Promise<Outcome> {
-    const items = Array.isArray(data) ? data : [data];
-    const outcomes: Outcome[] = [];
-    for (const item of items) outcomes.push(await fn(item));
-    if (outcomes.length === 1) return outcomes[0]!;
-    if (outcomes.some((o) => o.status === "held")) return { status: "held", reason: "part of the batch waits for its message" };
-    if (outcomes.some((o) => o.status === "processed")) return { status: "processed" };
-    return {
-      status: "ignored",
-      reason: outcomes
-        .map((o) => o.reason)
-        .filter(Boolean)
-        .join("; ")
-        .slice(0, 500),
-    };
   }
 
   /** Our send was accepted by Evolution with this key.id. */
