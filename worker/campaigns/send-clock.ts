@@ -1,8 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { getInstance } from "../instances/instances.queries";
 import { getDb } from "../platform/db/client";
+import { campaignQueue } from "../platform/queues";
 import { publish } from "../platform/realtime/publish";
-import type { CampaignSendMessage } from "../shared/campaign-queue";
+import type { CampaignSendMessage } from "../shared/queues";
 import { type CampaignRow, completeStmt, getCampaigns } from "./campaigns.queries";
 import { autoPause, startDue } from "./lifecycle";
 import { capDay, inWindow, isUnpaced, nextCapDay, nextWindowOpen, pacingOf, slotGapMs } from "./pacing";
@@ -209,6 +210,6 @@ export class SendClock extends DurableObject<Env> {
 
   private async enqueue(bodies: CampaignSendMessage[]): Promise<void> {
     for (let i = 0; i < bodies.length; i += 100)
-      await this.env.CAMPAIGN_QUEUE.sendBatch(bodies.slice(i, i + 100).map((body) => ({ body, contentType: "json" })));
+      await campaignQueue(this.env).sendBatch(bodies.slice(i, i + 100).map((body) => ({ body, contentType: "json" })));
   }
 }

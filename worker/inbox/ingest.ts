@@ -8,6 +8,7 @@ import { stripMedia } from "../instances/webhook-envelope";
 import { settleWebhookEventsStmt } from "../instances/webhook-events.queries";
 import type { Stmt } from "../platform/db/client";
 import { newId } from "../platform/lib/ids";
+import { mediaQueue } from "../platform/queues";
 import { type InboxCtx, type Outcome, resolveContact } from "./context";
 import { activeConversationIdSql, insertConversationStmt, touchConversationStmt } from "./conversations.queries";
 import { onContactMessage } from "./inbound-hooks";
@@ -198,7 +199,7 @@ function prepareNew(
           })
         : onHumanMessage(ctx.env, conv),
     );
-    if (c.media) await ctx.env.MEDIA_QUEUE.send({ messageId: id });
+    if (c.media) await mediaQueue(ctx.env).send({ messageId: id });
     if (updates.length || deletes.length) await applyHeld(ctx, key.id, { updates, deletes, echoes: [] });
     return { status: "processed", settled: !grouped };
   };

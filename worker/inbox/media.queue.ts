@@ -1,22 +1,21 @@
 // MEDIA_QUEUE consumer: fetches an inbound message's media from Evolution
 // (chat/getBase64FromMediaMessage) into R2, off the webhook path. Retried with backoff; a
 // file over the size limit or a download that keeps failing leaves a clear error on the message.
-import { z } from "zod";
 import { getDb } from "../platform/db/client";
 import { evolutionClientFromEnv } from "../platform/evolution/client";
 import { isObject } from "../platform/lib/json";
 import { publish } from "../platform/realtime/publish";
+import { mediaJob } from "../shared/queues";
 import { base64Bytes, base64Size, MAX_MEDIA_BYTES, mediaKeyFor, putMedia, tooLarge } from "./media-store";
 import { loadForMedia, updateMessage } from "./messages.queries";
 
 export const MEDIA_ATTEMPTS = 5;
-const body = z.object({ messageId: z.string().min(1).max(64) });
 const mediaBackoff = (attempts: number) => Math.min(300, 2 ** attempts);
 
 export async function handleMediaBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   await Promise.all(
     batch.messages.map(async (msg) => {
-      const parsed = body.safeParse(msg.body);
+      const parsed = mediaJob.safeParse(msg.body);
       if (!parsed.success) return msg.ack();
       try {
         const done = await fetchMedia(env, parsed.data.messageId, msg.attempts);
