@@ -7,7 +7,7 @@ import { ID_PREFIXES, isId, newId } from "../../platform/lib/ids";
 import { decodeCursor, encodeCursor, pageOf } from "../../platform/lib/pagination";
 import { RateWindow } from "../../platform/lib/rate-window";
 import { redact, redactUrl } from "../../platform/lib/redact";
-import { cached, invalidate } from "../../platform/lib/ttl-cache";
+import { cached, invalidate, TtlCache } from "../../platform/lib/ttl-cache";
 
 describe("ids", () => {
   it("are prefixed, URL-safe, random and never sequential", () => {
@@ -88,6 +88,23 @@ describe("ttl cache", () => {
     expect(await cached(key, 60_000, () => listActiveMenus(db))).toEqual(before);
     invalidate(key);
     expect((await cached(key, 60_000, () => listActiveMenus(db))).length).toBe(before.length + 1);
+  });
+
+  it("keeps at most maxEntries (the oldest goes) and reloads after the TTL", async () => {
+    const cache = new TtlCache<string>(2);
+    let loads = 0;
+    const load = (v: string) => async () => {
+      loads++;
+      return v;
+    };
+    await cache.get("a", 60_000, load("a"));
+    await cache.get("b", 60_000, load("b"));
+    await cache.get("c", 60_000, load("c"));
+    expect(loads).toBe(3);
+    expect(await cache.get("b", 60_000, load("b2"))).toBe("b");
+    expect(await cache.get("a", 60_000, load("a2"))).toBe("a2");
+    expect(await cache.get("z", 0, load("z"))).toBe("z");
+    expect(await cache.get("z", 0, load("z2"))).toBe("z2");
   });
 
   it("forgets a failed load", async () => {
