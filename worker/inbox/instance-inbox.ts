@@ -4,6 +4,7 @@
 // `received` while it waits for its message.
 import { answerableContactsQuery } from "../campaigns/followup.queries";
 import type { Delivery, IngestResult } from "../instances/delivery";
+import type { DeliveryMirror } from "../instances/journal-mirror";
 import { settledWebhookEvents, settleWebhookEventsStmt } from "../instances/webhook-events.queries";
 import { getDb, type Stmt } from "../platform/db/client";
 import { dbErrorMessage } from "../platform/db/errors";
@@ -27,21 +28,14 @@ const WARM_CONTACTS = 2000;
 const HOLD_MAX_MS = 60 * 60 * 1000;
 const mayStillHold = (d: { receivedAt?: number }) => d.receivedAt === undefined || Date.now() - d.receivedAt < HOLD_MAX_MS;
 
-/** See WaInstance.mirrorPlan(). */
-export type MirrorPlan = { stmts: [Stmt, ...Stmt[]]; more: boolean; done: (results: unknown[]) => void };
-
 export class InstanceInbox {
   private readonly contacts = new Map<string, CachedContact>();
 
   constructor(
     private readonly env: Env,
     private readonly instance: () => Promise<{ id: string; name: string } | null>,
-    private readonly journal: {
-      /** The statements that copy new deliveries into D1 webhook_events, to run first in a write batch. */
-      plan: () => Promise<MirrorPlan | null>;
-      /** Copies them on their own: D1 then holds these deliveries (under D1's ids). */
-      prepare: (ds: Delivery[]) => Promise<Delivery[]>;
-    },
+    /** The instance's journal copy into D1 webhook_events (instances/journal-mirror.ts). */
+    private readonly journal: DeliveryMirror,
   ) {}
 
   /**
