@@ -38,7 +38,7 @@ export async function onInboundMessage(env: Env, ref: InboundRef): Promise<void>
     // Most tenants' messages meet no agent at all: one cached answer instead of three queries.
     if (!(await cached(CACHE_KEYS.anyEnabledAgent, HOT_TTL_MS, () => anyEnabledAgent(db)))) return;
     const state = await getAgentState(db, ref.conversationId);
-    if (!state || state.status !== "active" || state.agentPaused) return;
+    if (state?.status !== "active" || state.agentPaused) return;
     const routed = await routeAgent(db, { instanceId: ref.instanceId, contactId: ref.contactId, agentId: state.agentId, agentPaused: state.agentPaused });
     // No agent yet may still mean one later in this window (a campaign reply assigns its
     // responding agent right after this hook, a tag lands): queue while any agent is enabled.

@@ -3,7 +3,7 @@
 // key: only a message still pending and without Evolution's key.id is sent. Up to 3 attempts
 // with exponential backoff (the queue's own redelivery), then `failed` with the reason.
 import { getDb } from "../platform/db/client";
-import { EvolutionError, evolutionClientFromEnv } from "../platform/evolution/client";
+import { EvolutionError, evolutionClientFromEnv, type SentMessage } from "../platform/evolution/client";
 import { publishMessage } from "../platform/realtime/publish";
 import { sendJob } from "../shared/queues";
 import { readMediaBase64 } from "./media-store";
@@ -52,7 +52,7 @@ export async function sendOne(env: Env, messageId: string, attempt: number): Pro
   // Retries are the queue's (durable, with backoff); the client makes one attempt per delivery.
   const client = evolutionClientFromEnv(env, { retries: 1 });
   try {
-    let sent;
+    let sent: SentMessage;
     if (m.type === "text") {
       sent = await client.sendText(ref, { number, text: m.content ?? "" });
     } else {

@@ -8,7 +8,7 @@ export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 
 const PATTERN = /\{\{\s*([a-z_]+)\s*(?:\|([^}]*))?\}\}/gi;
 
-function valueOf(variable: string, c: TemplateContact): string | null {
+function variableValue(variable: string, c: TemplateContact): string | null {
   const name = c.name?.trim() || null;
   switch (variable.toLowerCase()) {
     case "name":
@@ -35,7 +35,7 @@ export function unknownVariables(content: string): string[] {
 /** The message as one contact receives it: missing values take the fallback, or nothing. */
 export function renderTemplate(content: string, c: TemplateContact): string {
   return content
-    .replace(PATTERN, (_all, variable: string, fallback: string | undefined) => valueOf(variable, c) ?? fallback?.trim() ?? "")
+    .replace(PATTERN, (_all, variable: string, fallback: string | undefined) => variableValue(variable, c) ?? fallback?.trim() ?? "")
     .replace(/[ \t]{2,}/g, " ")
     .trim();
 }

@@ -67,7 +67,7 @@ describe("messages.update, messages.delete and send.message", () => {
     const first = keyId();
     await send(inst, "messages.upsert", upsert({ id: first, from }));
     const m = await messageByExternal(inst.id, first);
-    const pending = "msg_PENDINGECHOTEST" + Math.random().toString(36).slice(2, 4).padEnd(2, "x");
+    const pending = `msg_PENDINGECHOTEST${Math.random().toString(36).slice(2, 4).padEnd(2, "x")}`;
     await env.DB.prepare(
       "INSERT INTO messages (id, conversation_id, instance_id, type, from_me, content, status, sender) VALUES (?, ?, ?, 'text', 1, 'Pedido confirmado', 'pending', 'user')",
     )

@@ -18,7 +18,11 @@ function countingEnv() {
   const statements: string[] = [];
   const DB = new Proxy(env.DB, {
     get(target, key) {
-      if (key === "prepare") return (query: string) => (statements.push(query), target.prepare(query));
+      if (key === "prepare")
+        return (query: string) => {
+          statements.push(query);
+          return target.prepare(query);
+        };
       const value = Reflect.get(target, key) as unknown;
       return typeof value === "function" ? value.bind(target) : value;
     },

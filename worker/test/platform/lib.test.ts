@@ -69,6 +69,7 @@ describe("ttl cache", () => {
   it("runs a lazy thenable (a drizzle query) once, and serves its result until invalidated", async () => {
     let runs = 0;
     // Like a drizzle query: every then() runs it again.
+    // biome-ignore lint/suspicious/noThenProperty: the point of the test is a hand-made thenable
     const lazy: PromiseLike<number> = { then: (ok, fail) => Promise.resolve(++runs).then(ok, fail) };
     const key = `test:lazy:${newId("contact")}`;
     expect(await cached(key, 60_000, () => lazy)).toBe(1);

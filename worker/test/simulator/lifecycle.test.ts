@@ -8,7 +8,7 @@ describe("QR codes", () => {
     const ctx = setup();
     const ref = await createInstance(ctx);
     const [qrEvent] = ctx.events("qrcode.updated");
-    const qr = (qrEvent?.body.data as { qrcode: { instance: string; code: string; base64: string; pairingCode: string | null } }).qrcode;
+    const qr = (qrEvent!.body.data as { qrcode: { instance: string; code: string; base64: string; pairingCode: string | null } }).qrcode;
     expect(qr.instance).toBe(ref.instanceName);
     expect(qr.code).toMatch(/^2@/);
     expect(qr.base64.startsWith("data:image/png;base64,")).toBe(true);
