@@ -10,7 +10,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const N = Number(process.env.BENCH_N ?? 2000);
 const WARMUP = 300;
 
-const stack = await startStack({ vars: { BENCH: "1" } });
+// bench/worker.ts: the deployed Worker plus the empty baseline route.
+const stack = await startStack({ main: "bench/worker.ts" });
 try {
   const auth = { authorization: `Bearer ${stack.adminToken}`, "content-type": "application/json" };
   const created = await fetch(`${stack.baseUrl}/api/instances`, {

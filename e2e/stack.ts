@@ -45,6 +45,8 @@ export type StackOptions = {
   /** A real Evolution server; when absent the simulator is started (unless withSimulator is false). */
   evolutionUrl?: string;
   withSimulator?: boolean;
+  /** The Worker entry to run instead of wrangler.toml's `main` (from the repository root), e.g. the bench's. */
+  main?: string;
   /** Extra --var NAME:value pairs for the Worker. */
   vars?: Record<string, string>;
   quiet?: boolean;
@@ -186,7 +188,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       ...(simUrl ? { EVOLUTION_API_KEY: "simulator-global-key" } : {}),
       ...opts.vars,
     };
-    const args = ["dev", "-c", localConfig(), "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistDir];
+    const args = ["dev", ...(opts.main ? [opts.main] : []), "-c", localConfig(), "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistDir];
     args.push("--show-interactive-dev-session=false", "--inspector-port", String(await freePort()));
     for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
     // wrangler's local trace recorder (its "local explorer" observability: every span and log

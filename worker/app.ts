@@ -23,13 +23,6 @@ export function createApp() {
   const app = new Hono<AppEnv>()
     .use("*", requestLog)
     .get("/healthz", (c) => c.json({ ok: true, time: new Date().toISOString() }))
-    // Baseline for `npm run bench:webhooks`: the same runtime and server, reading the body and
-    // doing nothing else. Off (404) unless the Worker runs with BENCH=1.
-    .post("/__bench/empty", async (c) => {
-      if ((c.env as { BENCH?: string }).BENCH !== "1") return c.notFound();
-      await c.req.text();
-      return c.json({ ok: true });
-    })
     .use("/api/*", requireAuth)
     .use("/api/*", limitBodyByPath)
     .use("/webhooks/*", limitBodyByPath)

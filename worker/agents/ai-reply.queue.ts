@@ -3,27 +3,18 @@
 // in all; then — or at once when no model is reachable — the conversation is handed to a human
 // with a visible error. The SDK's own retries are off, so one job costs at most AI_ATTEMPTS
 // model calls: no retry storm, and never more than one reply per burst.
-import { z } from "zod";
+import { type AiReplyJob, aiReplyJob } from "../shared/queues";
 import { isPermanentAiError, isUnavailableError } from "./ai-reply";
-import type { AiReplyJob } from "./hooks";
 import { giveUp, runReply } from "./reply";
 
 export const AI_ATTEMPTS = 3;
 export const aiBackoff = (attempts: number) => 10 * 2 ** (attempts - 1);
 
-const jobSchema = z.object({
-  conversationId: z.string().min(1).max(64),
-  messageId: z.string().min(1).max(64),
-  agentId: z.string().min(1).max(64).nullable(),
-  enqueuedAt: z.number().int().nonnegative(),
-  deferrals: z.number().int().nonnegative().optional(),
-});
-
 const describe = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 300);
 
 export async function handleAiReplyBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   for (const msg of batch.messages) {
-    const parsed = jobSchema.safeParse(msg.body);
+    const parsed = aiReplyJob.safeParse(msg.body);
     if (!parsed.success) {
       console.error(JSON.stringify({ at: "ai-reply.bad_message", id: msg.id }));
       msg.ack();

@@ -6,16 +6,14 @@
 // Neither throws: a failure here must not fail storing the message.
 import { getDb } from "../platform/db/client";
 import { CACHE_KEYS, cached, HOT_TTL_MS } from "../platform/lib/ttl-cache";
+import { aiReplyQueue } from "../platform/queues";
 import { publish } from "../platform/realtime/publish";
+import type { AiReplyJob } from "../shared/queues";
 import { anyEnabledAgent } from "./agents.queries";
 import { getAgentState, setAgentPaused } from "./replies.queries";
 import { routeAgent } from "./routing";
 
 export type InboundRef = { instanceId: string; conversationId: string; contactId: string; messageId: string };
-
-/** Body of an AI_REPLY_QUEUE message. */
-/** `agentId` is who would answer when the message arrived; the consumer routes again when it runs. */
-export type AiReplyJob = { conversationId: string; messageId: string; agentId: string | null; enqueuedAt: number; deferrals?: number };
 
 /** Queues allow at most 12 h of delay; the window is meant to be seconds. */
 const MAX_DELAY_S = 43_200;
@@ -40,13 +38,13 @@ export async function onInboundMessage(env: Env, ref: InboundRef): Promise<void>
     // Most tenants' messages meet no agent at all: one cached answer instead of three queries.
     if (!(await cached(CACHE_KEYS.anyEnabledAgent, HOT_TTL_MS, () => anyEnabledAgent(db)))) return;
     const state = await getAgentState(db, ref.conversationId);
-    if (!state || state.status !== "active" || state.agentPaused) return;
+    if (state?.status !== "active" || state.agentPaused) return;
     const routed = await routeAgent(db, { instanceId: ref.instanceId, contactId: ref.contactId, agentId: state.agentId, agentPaused: state.agentPaused });
     // No agent yet may still mean one later in this window (a campaign reply assigns its
     // responding agent right after this hook, a tag lands): queue while any agent is enabled.
     if (!routed && !(await cached(CACHE_KEYS.anyEnabledAgent, HOT_TTL_MS, () => anyEnabledAgent(db)))) return;
     const job: AiReplyJob = { conversationId: ref.conversationId, messageId: ref.messageId, agentId: routed?.agent.id ?? null, enqueuedAt: Date.now() };
-    await env.AI_REPLY_QUEUE.send(job, { delaySeconds: delaySecondsFor(debounceMs(env)) });
+    await aiReplyQueue(env).send(job, { delaySeconds: delaySecondsFor(debounceMs(env)) });
   } catch (err) {
     console.error(JSON.stringify({ at: "agent.onInbound", conversationId: ref.conversationId, error: String(err) }));
   }

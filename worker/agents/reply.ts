@@ -4,10 +4,12 @@
 
 import { queueOutbound } from "../inbox/outbound";
 import { getDb } from "../platform/db/client";
+import { aiReplyQueue } from "../platform/queues";
 import { publish } from "../platform/realtime/publish";
 import type { AgentConversationEvent } from "../shared/agents";
+import type { AiReplyJob } from "../shared/queues";
 import { draftReply, modelFor } from "./ai-reply";
-import { type AiReplyJob, debounceMs, delaySecondsFor } from "./hooks";
+import { debounceMs, delaySecondsFor } from "./hooks";
 import { buildInstructions, HISTORY_ROWS, historyMessages } from "./prompt";
 import { conversationWithContact, getAgentState, latestInbound, recentHistory, sendersSince, setAgentFailed } from "./replies.queries";
 import { routeAgent } from "./routing";
@@ -36,7 +38,7 @@ export async function runReply(env: Env, job: AiReplyJob): Promise<ReplyOutcome>
   const remaining = job.enqueuedAt + debounceMs(env) - Date.now();
   if (remaining > 250 && (job.deferrals ?? 0) < MAX_DEFERRALS) {
     const delaySeconds = Math.max(1, delaySecondsFor(remaining));
-    await env.AI_REPLY_QUEUE.send({ ...job, deferrals: (job.deferrals ?? 0) + 1 }, { delaySeconds });
+    await aiReplyQueue(env).send({ ...job, deferrals: (job.deferrals ?? 0) + 1 }, { delaySeconds });
     return { kind: "deferred", delaySeconds };
   }
 

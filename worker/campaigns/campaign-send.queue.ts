@@ -1,4 +1,4 @@
-// CAMPAIGN_QUEUE consumer: one recipient per message (worker/shared/campaign-queue.ts). The
+// CAMPAIGN_QUEUE consumer: one recipient per message (worker/shared/queues.ts). The
 // campaign, its instance and the batch's contacts are read once per batch; each message waits
 // for the slot the instance's send clock gave it, then goes through sendToRecipient (claim →
 // send → record). Messages are always acked: the claim makes a repeat harmless, and an
@@ -8,7 +8,7 @@ import { getInstance, type InstanceRow } from "../instances/instances.queries";
 import { getDb } from "../platform/db/client";
 import { evolutionClientFromEnv } from "../platform/evolution/client";
 import { publish } from "../platform/realtime/publish";
-import { type CampaignSendMessage, campaignSendMessage } from "../shared/campaign-queue";
+import { type CampaignSendMessage, campaignSendMessage } from "../shared/queues";
 import { type CampaignWithMessage, getCampaign } from "./campaigns.queries";
 import { type SendOutcome, sendToRecipient } from "./sender";
 

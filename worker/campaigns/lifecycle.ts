@@ -2,6 +2,7 @@
 // pause, resume, cancel. Routes and the clock call these; each publishes "campaigns" live.
 
 import { ApiError, notFound } from "../errors";
+import type { InstanceRow } from "../instances/instances.queries";
 import { getDb } from "../platform/db/client";
 import { newId } from "../platform/lib/ids";
 import { publish } from "../platform/realtime/publish";
@@ -120,6 +121,25 @@ export async function pause(env: Env, id: string, now = Date.now()): Promise<voi
 async function cancelSchedule(env: Env, row: CampaignRow, now: number): Promise<void> {
   await updateCampaignStatus(getDb(env.DB), row.id, "scheduled", "pending", now);
   await publish(env, "campaigns", row.id, { status: "pending" });
+}
+
+/** An instance a campaign can send through now: connected, with its Evolution token. */
+export type SendingInstance = InstanceRow & { status: "open"; evolutionToken: string };
+
+/**
+ * The one rule for "instance not connected → auto-pause", asked by the send clock before it
+ * hands out sends and by the sender before each send: when false, pauseNotConnected().
+ */
+export function canSend(instance: InstanceRow | undefined): instance is SendingInstance {
+  return instance?.status === "open" && Boolean(instance.evolutionToken);
+}
+
+/** Auto-pauses the campaigns of an instance that cannot send (see canSend), saying why. */
+export async function pauseNotConnected(env: Env, campaignIds: string[], instance: InstanceRow | undefined): Promise<void> {
+  const reason = instance
+    ? `Instance ${instance.name} is not connected${instance.disconnectReason ? `: ${instance.disconnectReason}` : ""}`
+    : "The sending instance was deleted";
+  for (const id of campaignIds) await autoPause(env, id, reason);
 }
 
 /** Automatic pause (instance disconnected): no-op unless the campaign is running. */

@@ -1,10 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
 import { getInstance } from "../instances/instances.queries";
 import { getDb } from "../platform/db/client";
+import { campaignQueue } from "../platform/queues";
 import { publish } from "../platform/realtime/publish";
-import type { CampaignSendMessage } from "../shared/campaign-queue";
+import type { CampaignSendMessage } from "../shared/queues";
 import { type CampaignRow, completeStmt, getCampaigns } from "./campaigns.queries";
-import { autoPause, startDue } from "./lifecycle";
+import { canSend, pauseNotConnected, startDue } from "./lifecycle";
 import { capDay, inWindow, isUnpaced, nextCapDay, nextWindowOpen, pacingOf, slotGapMs } from "./pacing";
 import { failStaleClaims, nextUnclaimed, pendingSplit } from "./recipients.queries";
 
@@ -112,12 +113,10 @@ export class SendClock extends DurableObject<Env> {
     // Polling the instance before handing out sends is the disconnect hook: a closed number
     // pauses its campaigns with the reason, and nothing more is queued.
     const instance = await getInstance(db, this.instanceId);
-    if (instance?.status !== "open") {
-      const reason = instance
-        ? `Instance ${instance.name} is not connected${instance.disconnectReason ? `: ${instance.disconnectReason}` : ""}`
-        : "The sending instance was deleted";
-      for (const c of running) await autoPause(this.env, c.id, reason);
-      await this.drop(running.map((c) => c.id));
+    if (!canSend(instance)) {
+      const ids = running.map((c) => c.id);
+      await pauseNotConnected(this.env, ids, instance);
+      await this.drop(ids);
       return null;
     }
 
@@ -209,6 +208,6 @@ export class SendClock extends DurableObject<Env> {
 
   private async enqueue(bodies: CampaignSendMessage[]): Promise<void> {
     for (let i = 0; i < bodies.length; i += 100)
-      await this.env.CAMPAIGN_QUEUE.sendBatch(bodies.slice(i, i + 100).map((body) => ({ body, contentType: "json" })));
+      await campaignQueue(this.env).sendBatch(bodies.slice(i, i + 100).map((body) => ({ body, contentType: "json" })));
   }
 }

@@ -14,7 +14,7 @@ import { getDb } from "../platform/db/client";
 import { type EvolutionClient, EvolutionError } from "../platform/evolution/client";
 import { renderTemplate } from "../shared/campaign-template";
 import { type CampaignWithMessage, completeStmt } from "./campaigns.queries";
-import { autoPause } from "./lifecycle";
+import { autoPause, canSend, pauseNotConnected } from "./lifecycle";
 import { claim, recordFailedStmts, recordSentStmts, releaseClaim, skipStmts } from "./recipients.queries";
 
 export type SendContext = {
@@ -33,16 +33,13 @@ export function mediaTypeOf(mime: string | null): MediaType {
   return top === "image" || top === "video" || top === "audio" ? top : "document";
 }
 
-const notOpen = (i: InstanceRow | undefined) =>
-  i ? `Instance ${i.name} is not connected${i.disconnectReason ? `: ${i.disconnectReason}` : ""}` : "The sending instance was deleted";
-
 export async function sendToRecipient(ctx: SendContext, contactId: string): Promise<SendOutcome> {
   const { env, campaign, instance, contact } = ctx;
   const db = getDb(env.DB);
   const now = Date.now();
   if (campaign.status !== "in_progress") return "not_running";
-  if (instance?.status !== "open" || !instance.evolutionToken) {
-    await autoPause(env, campaign.id, notOpen(instance));
+  if (!canSend(instance)) {
+    await pauseNotConnected(env, [campaign.id], instance);
     return "paused";
   }
   if (!contact || contact.optedOut) {

@@ -17,6 +17,17 @@ export type CachedContact = {
   number?: string;
 };
 
+/** What applying one message event did: processed / ignored (with why) / held, kept `received` until its message lands. */
+export type Outcome = {
+  status: "processed" | "ignored" | "held";
+  reason?: string;
+  /** Already settled as processed in its write batch. */
+  settled?: boolean;
+};
+
+/** The outcome of an item that is not a message (no object, or no key id). */
+export const NO_MESSAGE_KEY: Outcome = { status: "ignored", reason: "no message key" };
+
 export type InboxCtx = {
   env: Env;
   db: Db;

@@ -8,7 +8,8 @@ import { stripMedia } from "../instances/webhook-envelope";
 import { settleWebhookEventsStmt } from "../instances/webhook-events.queries";
 import type { Stmt } from "../platform/db/client";
 import { newId } from "../platform/lib/ids";
-import { type InboxCtx, resolveContact } from "./context";
+import { mediaQueue } from "../platform/queues";
+import { type InboxCtx, type Outcome, resolveContact } from "./context";
 import { activeConversationIdSql, insertConversationStmt, touchConversationStmt } from "./conversations.queries";
 import { onContactMessage } from "./inbound-hooks";
 import { resolveChatJid, timestampMs } from "./jid";
@@ -24,40 +25,33 @@ import {
   unmatchedOutbound,
 } from "./messages.queries";
 import { applyHeld, type HeldRow } from "./receipts";
+import type { MessageItem } from "./webhook-items";
 
-/** processed / ignored (with why) / held: kept `received` until its message lands. */
-export type Outcome = { status: "processed" | "ignored" | "held"; reason?: string /** already settled as processed in its write batch */; settled?: boolean };
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const YOU = new Set(["você", "voce", "you"]);
 
-export function pushNameOf(item: Obj, fromMe: boolean): string | null {
-  const name = typeof item.pushName === "string" ? item.pushName.trim() : "";
+export function pushNameOf(item: Pick<MessageItem, "pushName">, fromMe: boolean): string | null {
+  const name = item.pushName?.trim() ?? "";
   // Evolution fills a missing pushName on our own messages with "Você" (EVOLUTION.md §2.14).
   if (fromMe || !name || YOU.has(name.toLowerCase())) return null;
   return name.slice(0, 200);
 }
 
-type Parsed = { key: Obj & { id: string }; content: Content; digits: string; fromMe: boolean };
+type Parsed = { item: MessageItem; content: Content; digits: string; fromMe: boolean };
 
-function parseItem(item: unknown): Parsed | Outcome {
-  if (!isObj(item) || !isObj(item.key) || typeof item.key.id !== "string") return { status: "ignored", reason: "no message key" };
-  const key = item.key as Obj & { id: string };
-  const jid = resolveChatJid({ remoteJid: key.remoteJid as string, remoteJidAlt: key.remoteJidAlt as string });
+function parseItem(item: MessageItem): Parsed | Outcome {
+  const jid = resolveChatJid(item.key);
   if (!jid.ok) return { status: "ignored", reason: jid.reason };
-  const content = messageContent(item.message, typeof item.messageType === "string" ? item.messageType : undefined);
+  const content = messageContent(item.message, item.messageType ?? undefined);
   if (!content) return { status: "ignored", reason: "no displayable content (protocol or placeholder message)" };
-  return { key, content, digits: jid.digits, fromMe: key.fromMe === true };
+  return { item, content, digits: jid.digits, fromMe: item.key.fromMe === true };
 }
 
 /** messages.upsert: a message from the contact, or (fromMe) one sent from the phone. */
-export async function ingestUpsert(ctx: InboxCtx, item: unknown, at: number): Promise<Outcome> {
+export async function ingestUpsert(ctx: InboxCtx, item: MessageItem, at: number): Promise<Outcome> {
   const p = parseItem(item);
   if (!("content" in p)) return p;
-  const data = item as Obj;
-  const contact = await resolveContact(ctx, p.digits, pushNameOf(data, p.fromMe));
-  return storeNew(ctx, p, data, contact, at, p.fromMe ? "phone" : "contact");
+  const contact = await resolveContact(ctx, p.digits, pushNameOf(item, p.fromMe));
+  return storeNew(ctx, p, contact, at, p.fromMe ? "phone" : "contact");
 }
 
 /**
@@ -67,25 +61,26 @@ export async function ingestUpsert(ctx: InboxCtx, item: unknown, at: number): Pr
  * still pending or a campaign send to them is on the wire. A send by another API client is
  * stored, never dropped: when a hold has lasted too long (`mayHold` false) it is stored anyway.
  */
-export async function ingestEcho(ctx: InboxCtx, item: unknown, at: number, mayHold = true): Promise<Outcome> {
+export async function ingestEcho(ctx: InboxCtx, item: MessageItem, at: number, mayHold = true): Promise<Outcome> {
   const p = parseItem(item);
   if (!("content" in p)) return p;
-  const [existing] = await byExternalQuery(ctx.db, ctx.instance.id, p.key.id);
+  const keyId = item.key.id;
+  const [existing] = await byExternalQuery(ctx.db, ctx.instance.id, keyId);
   if (existing) return { status: "ignored", reason: "echo of a message already stored" };
   const contact = await resolveContact(ctx, p.digits, null);
   const mine = await unmatchedOutbound(ctx.db, ctx.instance.id, contact.id);
   const same = mine.find((m) => sameContent(m, p.content));
   if (same) {
-    const [claimed] = await attachExternalIdStmt(ctx.db, same.id, p.key.id);
+    const [claimed] = await attachExternalIdStmt(ctx.db, same.id, keyId);
     if (claimed) ctx.changes.message(claimed.id, claimed.conversationId);
-    await applyHeld(ctx, p.key.id);
+    await applyHeld(ctx, keyId);
     return { status: "processed", reason: "echo matched our pending send" };
   }
   if (mayHold && mine.some((m) => m.status === "pending")) return { status: "held", reason: "waiting for our send to be acknowledged" };
   // A campaign send to them may be this one, its message not recorded yet: the alarm looks again.
   if (mayHold && (await campaignSendInFlight(ctx.db, ctx.instance.id, contact.id)))
     return { status: "held", reason: "waiting for a campaign send to be recorded" };
-  return storeNew(ctx, p, item as Obj, contact, at, "user");
+  return storeNew(ctx, p, contact, at, "user");
 }
 
 type Outgoing = Pick<MessageRow, "type" | "content" | "caption" | "mimeType" | "fileName">;
@@ -106,15 +101,8 @@ function sameContent(m: Outgoing, c: Content): boolean {
   return true;
 }
 
-async function storeNew(
-  ctx: InboxCtx,
-  p: Parsed,
-  data: Obj,
-  contact: { id: string; name: string | null },
-  at: number,
-  sender: MessageRow["sender"],
-): Promise<Outcome> {
-  const prepared = prepareNew(ctx, p, data, contact, at, sender);
+async function storeNew(ctx: InboxCtx, p: Parsed, contact: { id: string; name: string | null }, at: number, sender: MessageRow["sender"]): Promise<Outcome> {
+  const prepared = prepareNew(ctx, p, contact, at, sender);
   const [first, ...rest] = prepared.stmts;
   return prepared.finish(await ctx.db.batch([first, ...rest]));
 }
@@ -131,12 +119,11 @@ export type PreparedUpsert = {
  * of deliveries into one round trip, and settles the whole group in one statement: `grouped`).
  * The outcome instead when the item is ignored.
  */
-export async function prepareUpsert(ctx: InboxCtx, item: unknown, at: number, grouped = false): Promise<PreparedUpsert | Outcome> {
+export async function prepareUpsert(ctx: InboxCtx, item: MessageItem, at: number, grouped = false): Promise<PreparedUpsert | Outcome> {
   const p = parseItem(item);
   if (!("content" in p)) return p;
-  const data = item as Obj;
-  const contact = await resolveContact(ctx, p.digits, pushNameOf(data, p.fromMe));
-  return prepareNew(ctx, p, data, contact, at, p.fromMe ? "phone" : "contact", grouped);
+  const contact = await resolveContact(ctx, p.digits, pushNameOf(item, p.fromMe));
+  return prepareNew(ctx, p, contact, at, p.fromMe ? "phone" : "contact", grouped);
 }
 
 type Row = { id: string; conversationId?: string };
@@ -144,7 +131,6 @@ type Row = { id: string; conversationId?: string };
 function prepareNew(
   ctx: InboxCtx,
   p: Parsed,
-  data: Obj,
   contact: { id: string; name: string | null },
   at: number,
   sender: MessageRow["sender"],
@@ -152,7 +138,8 @@ function prepareNew(
 ): PreparedUpsert {
   const db = ctx.db;
   const id = newId("message");
-  const ts = timestampMs(data.messageTimestamp, at);
+  const { key, messageTimestamp, raw } = p.item;
+  const ts = timestampMs(messageTimestamp, at);
   const inbound = sender === "contact";
   const c = p.content;
   // One round trip: find-or-create the active conversation (the insert is a no-op when one
@@ -160,7 +147,7 @@ function prepareNew(
   // move the conversation forward only if the message is new, settle the delivery, and look
   // for receipts that arrived before the message (when any may have: ctx.mayBeHeld).
   const active = activeConversationIdSql(ctx.instance.id, contact.id);
-  const lookForHeld = ctx.mayBeHeld?.(p.key.id) ?? true;
+  const lookForHeld = ctx.mayBeHeld?.(key.id) ?? true;
   const stmts: PreparedUpsert["stmts"] = [
     insertConversationStmt(db, {
       id: newId("conversation"),
@@ -180,17 +167,15 @@ function prepareNew(
       caption: c.caption,
       mimeType: c.mimeType,
       fileName: c.fileName,
-      externalId: p.key.id,
+      externalId: key.id,
       status: inbound ? "delivered" : "sent",
       sender,
-      raw: stripMedia(data),
+      raw: stripMedia(raw),
     }),
     // The conversation moves to the message's stored time: a whole second made into the next
     // free millisecond sorts after our send from earlier in that second, so it is the preview.
     touchConversationStmt(db, active, { preview: previewOf(c), at: messageTimestampSql(id), inbound, onlyIfMessage: id }),
-    ...(lookForHeld
-      ? [heldEventsQuery(db, ctx.instance.id, p.key.id, "messages.update"), heldEventsQuery(db, ctx.instance.id, p.key.id, "messages.delete")]
-      : []),
+    ...(lookForHeld ? [heldEventsQuery(db, ctx.instance.id, key.id, "messages.update"), heldEventsQuery(db, ctx.instance.id, key.id, "messages.delete")] : []),
     ...(grouped ? [] : [settleWebhookEventsStmt(db, [ctx.eventId], "processed")]),
   ];
   const finish = async (results: unknown[]): Promise<Outcome> => {
@@ -214,8 +199,8 @@ function prepareNew(
           })
         : onHumanMessage(ctx.env, conv),
     );
-    if (c.media) await ctx.env.MEDIA_QUEUE.send({ messageId: id });
-    if (updates.length || deletes.length) await applyHeld(ctx, p.key.id, { updates, deletes, echoes: [] });
+    if (c.media) await mediaQueue(ctx.env).send({ messageId: id });
+    if (updates.length || deletes.length) await applyHeld(ctx, key.id, { updates, deletes, echoes: [] });
     return { status: "processed", settled: !grouped };
   };
   return { stmts, contactId: contact.id, inbound, finish };

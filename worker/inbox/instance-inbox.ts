@@ -3,14 +3,18 @@
 // delivery settled in webhook_events as processed / ignored (with why) / failed, or left
 // `received` while it waits for its message.
 import { answerableContactsQuery } from "../campaigns/followup.queries";
+import type { Delivery, IngestResult } from "../instances/delivery";
+import type { DeliveryMirror } from "../instances/journal-mirror";
 import { settledWebhookEvents, settleWebhookEventsStmt } from "../instances/webhook-events.queries";
 import { getDb, type Stmt } from "../platform/db/client";
 import { dbErrorMessage } from "../platform/db/errors";
-import { type CachedContact, Changes, type InboxCtx } from "./context";
+import { type CachedContact, Changes, type InboxCtx, NO_MESSAGE_KEY, type Outcome } from "./context";
 import { recentActiveContacts } from "./conversations.queries";
-import { ingestEcho, ingestUpsert, type Outcome, type PreparedUpsert, prepareUpsert } from "./ingest";
+import { applyMessageEvent } from "./dispatch";
+import { type PreparedUpsert, prepareUpsert } from "./ingest";
 import { heldExternalIds } from "./message-events.queries";
-import { ingestDelete, ingestUpdate, outboundSent } from "./receipts";
+import { outboundSent } from "./receipts";
+import { messageItem } from "./webhook-items";
 
 export const MESSAGE_EVENTS = new Set(["messages.upsert", "messages.update", "messages.delete", "send.message"]);
 
@@ -24,24 +28,14 @@ const WARM_CONTACTS = 2000;
 const HOLD_MAX_MS = 60 * 60 * 1000;
 const mayStillHold = (d: { receivedAt?: number }) => d.receivedAt === undefined || Date.now() - d.receivedAt < HOLD_MAX_MS;
 
-/** See WaInstance.mirrorPlan(). */
-export type MirrorPlan = { stmts: [Stmt, ...Stmt[]]; more: boolean; done: (results: unknown[]) => void };
-
-export type MessageDelivery = { eventId: string; event: string; data: unknown; at: number; repeat?: boolean; receivedAt?: number };
-export type MessageResult = "processed" | "ignored" | "deferred" | "failed";
-
 export class InstanceInbox {
   private readonly contacts = new Map<string, CachedContact>();
 
   constructor(
     private readonly env: Env,
     private readonly instance: () => Promise<{ id: string; name: string } | null>,
-    private readonly journal: {
-      /** The statements that copy new deliveries into D1 webhook_events, to run first in a write batch. */
-      plan: () => Promise<MirrorPlan | null>;
-      /** Copies them on their own: D1 then holds these deliveries (under D1's ids). */
-      prepare: (ds: MessageDelivery[]) => Promise<MessageDelivery[]>;
-    },
+    /** The instance's journal copy into D1 webhook_events (instances/journal-mirror.ts). */
+    private readonly journal: DeliveryMirror,
   ) {}
 
   /**
@@ -90,13 +84,13 @@ export class InstanceInbox {
     for (const [digits, c] of this.contacts) if (c.id === contactId) this.contacts.delete(digits);
   }
 
-  private pending: { d: MessageDelivery; resolve: (r: MessageResult) => void }[] = [];
+  private pending: { d: Delivery; resolve: (r: IngestResult) => void }[] = [];
 
   /**
    * Queues a delivery; the serial chain drains the queue. A burst of plain messages.upsert
    * deliveries is written as one D1 batch (one round trip for the group instead of one each).
    */
-  submit(d: MessageDelivery, serial: (fn: () => Promise<void>) => Promise<void>): Promise<MessageResult> {
+  submit(d: Delivery, serial: (fn: () => Promise<void>) => Promise<void>): Promise<IngestResult> {
     return new Promise((resolve) => {
       this.pending.push({ d, resolve });
       if (this.pending.length === 1) void serial(() => this.drain());
@@ -104,12 +98,12 @@ export class InstanceInbox {
   }
 
   private async drain(): Promise<void> {
-    const groupable = (d: MessageDelivery) => d.event === "messages.upsert" && !d.repeat && d.receivedAt === undefined && !Array.isArray(d.data);
+    const groupable = (d: Delivery) => d.event === "messages.upsert" && !d.repeat && d.receivedAt === undefined && !Array.isArray(d.data);
     while (this.pending.length) {
       let n = 0;
       while (n < this.pending.length && n < GROUP && groupable(this.pending[n]!.d)) n++;
       const batch = this.pending.splice(0, Math.max(1, n));
-      let results: MessageResult[];
+      let results: IngestResult[];
       try {
         results = n > 0 ? await this.applyGroup(batch.map((b) => b.d)) : await this.applyEach(await this.journal.prepare(batch.map((b) => b.d)));
       } catch (err) {
@@ -117,12 +111,12 @@ export class InstanceInbox {
         console.error(JSON.stringify({ at: "inbox.prepare", events: batch.length, error: dbErrorMessage(err) || String(err) }));
         results = batch.map(() => "failed");
       }
-      batch.forEach((b, i) => b.resolve(results[i] ?? "failed"));
+      for (const [i, b] of batch.entries()) b.resolve(results[i] ?? "failed");
     }
   }
 
-  private async applyEach(ds: MessageDelivery[]): Promise<MessageResult[]> {
-    const out: MessageResult[] = [];
+  private async applyEach(ds: Delivery[]): Promise<IngestResult[]> {
+    const out: IngestResult[] = [];
     for (const d of ds) out.push(await this.apply(d));
     return out;
   }
@@ -132,7 +126,7 @@ export class InstanceInbox {
    * webhook_events, every message with its conversation, their settlement, and which senders
    * have a campaign send waiting for an answer.
    */
-  private async applyGroup(ds: MessageDelivery[]): Promise<MessageResult[]> {
+  private async applyGroup(ds: Delivery[]): Promise<IngestResult[]> {
     const base = await this.ctx();
     if (!base) return this.applyEach(await this.journal.prepare(ds));
     const changes = new Changes();
@@ -140,7 +134,10 @@ export class InstanceInbox {
     try {
       const plan = await this.journal.plan();
       const preps: (PreparedUpsert | Outcome)[] = [];
-      for (const d of ds) preps.push(await prepareUpsert({ ...base, eventId: d.eventId, changes }, d.data, d.at, true));
+      for (const d of ds) {
+        const item = messageItem(d.data);
+        preps.push(item ? await prepareUpsert({ ...base, eventId: d.eventId, changes }, item, d.at, true) : NO_MESSAGE_KEY);
+      }
       const prepared = ds.filter((_, i) => "stmts" in preps[i]!).map((d) => d.eventId);
       const stmts: Stmt[] = [...(plan?.stmts ?? []), ...preps.flatMap((p) => ("stmts" in p ? p.stmts : []))];
       // The group's deliveries are settled together, in the batch that stores their messages.
@@ -174,7 +171,7 @@ export class InstanceInbox {
     }
   }
 
-  async apply(d: MessageDelivery): Promise<MessageResult> {
+  async apply(d: Delivery): Promise<IngestResult> {
     const db = getDb(this.env.DB);
     if (d.repeat && (await settledWebhookEvents(db, [d.eventId])).length) return "ignored";
     const ctx = await this.ctx(d.eventId);
@@ -184,12 +181,12 @@ export class InstanceInbox {
     }
     let outcome: Outcome;
     try {
-      outcome = await this.run(ctx, d).catch(async (err: unknown) => {
+      outcome = await applyMessageEvent(ctx, d, mayStillHold(d)).catch(async (err: unknown) => {
         // A cached contact may have been deleted meanwhile: forget the cache and try once more.
         this.contacts.clear();
         ctx.changes = new Changes();
         console.warn(JSON.stringify({ at: "inbox.retry", eventId: d.eventId, error: dbErrorMessage(err) }));
-        return this.run(ctx, d);
+        return applyMessageEvent(ctx, d, mayStillHold(d));
       });
     } catch (err) {
       const message = dbErrorMessage(err) || String(err);
@@ -210,42 +207,6 @@ export class InstanceInbox {
     if (!outcome.settled) await settleWebhookEventsStmt(db, [d.eventId], status, reason);
     announce();
     return status;
-  }
-
-  private async run(ctx: InboxCtx, d: MessageDelivery): Promise<Outcome> {
-    switch (d.event) {
-      case "messages.upsert":
-        return this.each(d.data, (item) => ingestUpsert(ctx, item, d.at));
-      case "send.message": {
-        // An echo held past HOLD_MAX_MS matched nothing of ours: it is stored, not dropped.
-        const mayHold = mayStillHold(d);
-        return this.each(d.data, (item) => ingestEcho(ctx, item, d.at, mayHold));
-      }
-      case "messages.update":
-        return ingestUpdate(ctx, d.data);
-      case "messages.delete":
-        // Shown as when it was deleted: when the delivery reached us, never Evolution's date_time.
-        return ingestDelete(ctx, d.data, d.receivedAt ?? Date.now());
-      default:
-        return { status: "ignored", reason: "not a message event" };
-    }
-  }
-
-  private async each(data: unknown, fn: (item: unknown) => Promise<Outcome>): Promise<Outcome> {
-    const items = Array.isArray(data) ? data : [data];
-    const outcomes: Outcome[] = [];
-    for (const item of items) outcomes.push(await fn(item));
-    if (outcomes.length === 1) return outcomes[0]!;
-    if (outcomes.some((o) => o.status === "held")) return { status: "held", reason: "part of the batch waits for its message" };
-    if (outcomes.some((o) => o.status === "processed")) return { status: "processed" };
-    return {
-      status: "ignored",
-      reason: outcomes
-        .map((o) => o.reason)
-        .filter(Boolean)
-        .join("; ")
-        .slice(0, 500),
-    };
   }
 
   /** Our send was accepted by Evolution with this key.id. */

@@ -1,24 +1,21 @@
 // MEDIA_QUEUE consumer: fetches an inbound message's media from Evolution
 // (chat/getBase64FromMediaMessage) into R2, off the webhook path. Retried with backoff; a
 // file over the size limit or a download that keeps failing leaves a clear error on the message.
-import { z } from "zod";
 import { getDb } from "../platform/db/client";
 import { evolutionClientFromEnv } from "../platform/evolution/client";
+import { isObject } from "../platform/lib/json";
 import { publish } from "../platform/realtime/publish";
+import { mediaJob } from "../shared/queues";
 import { base64Bytes, base64Size, MAX_MEDIA_BYTES, mediaKeyFor, putMedia, tooLarge } from "./media-store";
 import { loadForMedia, updateMessage } from "./messages.queries";
 
 export const MEDIA_ATTEMPTS = 5;
-const body = z.object({ messageId: z.string().min(1).max(64) });
 const mediaBackoff = (attempts: number) => Math.min(300, 2 ** attempts);
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
 export async function handleMediaBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   await Promise.all(
     batch.messages.map(async (msg) => {
-      const parsed = body.safeParse(msg.body);
+      const parsed = mediaJob.safeParse(msg.body);
       if (!parsed.success) return msg.ack();
       try {
         const done = await fetchMedia(env, parsed.data.messageId, msg.attempts);
@@ -45,10 +42,10 @@ export async function fetchMedia(env: Env, messageId: string, attempt: number): 
   const m = found.message;
   if (m.mediaKey || m.type === "text") return true;
   if (!found.instanceName || !found.token) return settle(env, m.id, m.conversationId, { error: "Media unavailable: the WhatsApp instance was removed" });
-  const raw = isObj(m.raw) ? m.raw : {};
-  const key = isObj(raw.key) ? raw.key : { id: m.externalId ?? "" };
+  const raw = isObject(m.raw) ? m.raw : {};
+  const key = isObject(raw.key) ? raw.key : { id: m.externalId ?? "" };
   // Our stored copy has inlined bytes replaced by a marker; Evolution must not see it.
-  const { base64: _inlined, ...message } = isObj(raw.message) ? raw.message : {};
+  const { base64: _inlined, ...message } = isObject(raw.message) ? raw.message : {};
   try {
     const media = await evolutionClientFromEnv(env, { retries: 1 }).getBase64FromMediaMessage(
       { instanceName: found.instanceName, token: found.token },

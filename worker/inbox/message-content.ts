@@ -1,6 +1,7 @@
 // What a WhatsApp message is, for the inbox (EVOLUTION.md §4.4): its type, text, caption and
 // media details. Stickers are images; kinds we do not render (location, contact, reaction,
 // poll, …) are stored as text with a clear label.
+import { isObject } from "../platform/lib/json";
 import type { MessageType } from "../shared/inbox";
 
 export type Content = {
@@ -14,18 +15,20 @@ export type Content = {
 };
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === "string" && v.length > 0 ? v : null);
 
 const WRAPPERS = ["ephemeralMessage", "viewOnceMessage", "viewOnceMessageV2", "viewOnceMessageV2Extension", "documentWithCaptionMessage", "editedMessage"];
 const SKIP = new Set(["messageContextInfo", "base64", "mediaUrl", "speechToText"]);
 
+/** The message inside a wrapper (`{ephemeralMessage: {message}}`), or null. */
+const wrapped = (w: unknown): Obj | null => (isObject(w) && isObject(w.message) ? w.message : null);
+
 function unwrap(message: Obj): Obj {
   let m = message;
   for (let i = 0; i < 4; i++) {
-    const key = WRAPPERS.find((w) => isObj(m[w]) && isObj((m[w] as Obj).message));
-    if (!key) break;
-    m = (m[key] as Obj).message as Obj;
+    const inner = WRAPPERS.map((w) => wrapped(m[w])).find((x) => x !== null);
+    if (!inner) break;
+    m = inner;
   }
   return m;
 }
@@ -38,13 +41,16 @@ const text = (t: string): Content => ({ type: "text", text: t, caption: null, mi
 
 /** null: nothing to show (protocol, placeholder or empty messages). */
 export function messageContent(message: unknown, messageType?: string): Content | null {
-  if (!isObj(message)) return null;
+  if (!isObject(message)) return null;
   const m = unwrap(message);
   const conversation = str(m.conversation);
   if (conversation) return text(conversation);
-  const ext = isObj(m.extendedTextMessage) ? m.extendedTextMessage : null;
-  if (ext && str(ext.text)) return text(ext.text as string);
-  const part = (k: string) => (isObj(m[k]) ? (m[k] as Obj) : null);
+  const extended = isObject(m.extendedTextMessage) ? str(m.extendedTextMessage.text) : null;
+  if (extended) return text(extended);
+  const part = (k: string): Obj | null => {
+    const v = m[k];
+    return isObject(v) ? v : null;
+  };
   let p: Obj | null;
   if ((p = part("imageMessage"))) return media("image", p, "image/jpeg");
   if ((p = part("stickerMessage"))) return media("image", p, "image/webp");
@@ -58,12 +64,15 @@ export function messageContent(message: unknown, messageType?: string): Content 
   }
   if ((p = part("contactMessage"))) return text(`[contact] ${str(p.displayName) ?? "shared contact"}`);
   if ((p = part("contactsArrayMessage"))) {
-    const names = Array.isArray(p.contacts) ? p.contacts.map((c) => (isObj(c) ? str(c.displayName) : null)).filter(Boolean) : [];
+    const names = Array.isArray(p.contacts) ? p.contacts.map((c) => (isObject(c) ? str(c.displayName) : null)).filter(Boolean) : [];
     return text(`[contacts] ${names.join(", ") || str(p.displayName) || "shared contacts"}`);
   }
-  if ((p = part("reactionMessage"))) return text(str(p.text) ? `[reaction] ${p.text as string}` : "[reaction removed]");
+  if ((p = part("reactionMessage"))) {
+    const reaction = str(p.text);
+    return text(reaction ? `[reaction] ${reaction}` : "[reaction removed]");
+  }
   if ((p = part("pollCreationMessage") ?? part("pollCreationMessageV2") ?? part("pollCreationMessageV3"))) {
-    const options = Array.isArray(p.options) ? p.options.map((o) => (isObj(o) ? str(o.optionName) : null)).filter(Boolean) : [];
+    const options = Array.isArray(p.options) ? p.options.map((o) => (isObject(o) ? str(o.optionName) : null)).filter(Boolean) : [];
     return text(`[poll] ${str(p.name) ?? ""}${options.length ? `: ${options.join(" / ")}` : ""}`.trim());
   }
   if (part("pollUpdateMessage")) return text("[poll vote]");

@@ -11,6 +11,7 @@ import { type Db, getDb, type Stmt } from "../platform/db/client";
 import { stripDataUrl } from "../platform/evolution/client";
 import { validationError } from "../platform/http/validate";
 import { newId } from "../platform/lib/ids";
+import { sendQueue } from "../platform/queues";
 import { publish, publishMessage } from "../platform/realtime/publish";
 import {
   activeConversationIdSql,
@@ -80,7 +81,7 @@ export async function queueOutbound(env: Env, from: ConversationRow, input: Send
     }),
   );
   if (sender === "user") await onHumanMessage(env, conv.id); // a human took over: the agent steps back
-  await env.SEND_QUEUE.send({ messageId: id });
+  await sendQueue(env).send({ messageId: id });
   await publishMessage(env, id, conv.id);
   const row = await getMessage(db, id);
   if (!row) throw new Error("message vanished after insert");
@@ -177,7 +178,7 @@ export async function retryOutbound(env: Env, conversationId: string, messageId:
   if (!current || current.conversationId !== conversationId) throw new ApiError(404, "not_found", "Message not found");
   const row = await requeueFailed(db, messageId);
   if (!row) throw new ApiError(409, "conflict", `Only a failed message of ours can be retried (this one is ${current.status})`);
-  await env.SEND_QUEUE.send({ messageId });
+  await sendQueue(env).send({ messageId });
   await publish(env, "messages", messageId, { conversation_id: conversationId });
   return row;
 }

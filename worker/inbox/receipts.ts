@@ -2,11 +2,11 @@
 // An event for a message we do not have yet is held (left `received` in webhook_events) and
 // applied when the message lands, whichever order Evolution delivered them in.
 import { onCampaignReceipt } from "../campaigns/followup";
+import { storedEnvelope } from "../instances/delivery";
 import { settleWebhookEventsStmt } from "../instances/webhook-events.queries";
 import type { Stmt } from "../platform/db/client";
-import type { InboxCtx } from "./context";
+import { type InboxCtx, NO_MESSAGE_KEY, type Outcome } from "./context";
 import { previewDeletedStmt } from "./conversations.queries";
-import type { Outcome } from "./ingest";
 import { ignoredJidReason } from "./jid";
 import { heldEvents } from "./message-events.queries";
 import {
@@ -20,9 +20,7 @@ import {
   type MessageStatus,
   markDeletedStmt,
 } from "./messages.queries";
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+import { type DeleteKey, type UpdateItem, updateItems } from "./webhook-items";
 
 const ACKS: Record<string, MessageStatus | null> = {
   ERROR: "failed",
@@ -35,7 +33,7 @@ const ACKS: Record<string, MessageStatus | null> = {
 const BY_NUMBER = ["ERROR", "PENDING", "SERVER_ACK", "DELIVERY_ACK", "READ", "PLAYED"];
 
 /** Evolution's ack (name or number) as our status; null for PENDING, DELETED (2.3.6 edits) and unknowns. */
-export function statusOfAck(v: unknown): MessageStatus | null {
+export function statusOfAck(v: string | number | null | undefined): MessageStatus | null {
   const name = typeof v === "number" ? BY_NUMBER[v] : typeof v === "string" ? v.toUpperCase() : undefined;
   return name ? (ACKS[name] ?? null) : null;
 }
@@ -43,15 +41,13 @@ export function statusOfAck(v: unknown): MessageStatus | null {
 const RANK: Record<MessageStatus, number> = { failed: -1, pending: 0, sent: 1, delivered: 2, read: 3 };
 
 /** messages.update: one item or an array; correlated by keyId only (its remoteJid may be a LID). */
-export async function ingestUpdate(ctx: InboxCtx, data: unknown): Promise<Outcome> {
-  const items = (Array.isArray(data) ? data : [data]).filter(isObj);
+export async function ingestUpdate(ctx: InboxCtx, items: UpdateItem[]): Promise<Outcome> {
   let held = false;
   let applied = false;
   for (const item of items) {
-    const keyId = typeof item.keyId === "string" ? item.keyId : null;
-    const jid = typeof item.remoteJid === "string" ? item.remoteJid : "";
+    const keyId = item.keyId;
     const status = statusOfAck(item.status);
-    if (!keyId || ignoredJidReason(jid) || !status) continue;
+    if (!keyId || ignoredJidReason(item.remoteJid ?? "") || !status) continue;
     const [changed, found] = await ctx.db.batch([advanceStatusStmt(ctx.db, ctx.instance.id, keyId, status), byExternalQuery(ctx.db, ctx.instance.id, keyId)]);
     for (const m of changed) ctx.changes.message(m.id, m.conversationId);
     if (changed.length) campaignReceipt(ctx, keyId, status);
@@ -67,9 +63,8 @@ export async function ingestUpdate(ctx: InboxCtx, data: unknown): Promise<Outcom
  * the envelope's date_time is Evolution's local wall clock with a Z (EVOLUTION.md §3.1), so it
  * is no time to show.
  */
-export async function ingestDelete(ctx: InboxCtx, data: unknown, at: number): Promise<Outcome> {
-  const key = isObj(data) && isObj(data.key) ? data.key : data;
-  if (!isObj(key) || typeof key.id !== "string") return { status: "ignored", reason: "no message key" };
+export async function ingestDelete(ctx: InboxCtx, key: DeleteKey | null, at: number): Promise<Outcome> {
+  if (!key) return NO_MESSAGE_KEY;
   const ignored = typeof key.remoteJid === "string" ? ignoredJidReason(key.remoteJid) : null;
   if (ignored) return { status: "ignored", reason: ignored };
   const [changed, found] = await ctx.db.batch([
@@ -87,14 +82,8 @@ export type HeldRow = { id: string; payload: string; receivedAt?: number };
 function bestStatus(rows: HeldRow[], keyId: string): MessageStatus | null {
   let best: MessageStatus | null = null;
   for (const r of rows) {
-    let data: unknown;
-    try {
-      data = (JSON.parse(r.payload) as { data?: unknown }).data;
-    } catch {
-      continue;
-    }
-    for (const item of Array.isArray(data) ? data : [data]) {
-      if (!isObj(item) || item.keyId !== keyId) continue;
+    for (const item of updateItems(storedEnvelope(r.payload).data)) {
+      if (item.keyId !== keyId) continue;
       const s = statusOfAck(item.status);
       if (s && (best === null || RANK[s] > RANK[best])) best = s;
     }

@@ -2,15 +2,14 @@
 // (sendText / sendMedia / sendWhatsAppAudio, v2 bodies). The message id is the idempotency
 // key: only a message still pending and without Evolution's key.id is sent. Up to 3 attempts
 // with exponential backoff (the queue's own redelivery), then `failed` with the reason.
-import { z } from "zod";
 import { getDb } from "../platform/db/client";
-import { EvolutionError, evolutionClientFromEnv } from "../platform/evolution/client";
+import { EvolutionError, evolutionClientFromEnv, type SentMessage } from "../platform/evolution/client";
 import { publishMessage } from "../platform/realtime/publish";
+import { sendJob } from "../shared/queues";
 import { readMediaBase64 } from "./media-store";
 import { attachExternalIdStmt, failPending, loadForSend, MAYBE_DELIVERED } from "./messages.queries";
 
 export const SEND_ATTEMPTS = 3;
-const body = z.object({ messageId: z.string().min(1).max(64) });
 
 /** Seconds before attempt n+1: 1, 2, 4, … */
 export const sendBackoff = (attempts: number) => 2 ** (attempts - 1);
@@ -18,7 +17,7 @@ export const sendBackoff = (attempts: number) => 2 ** (attempts - 1);
 export async function handleSendBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   // Sequential: sends to one WhatsApp number should not race each other.
   for (const msg of batch.messages) {
-    const parsed = body.safeParse(msg.body);
+    const parsed = sendJob.safeParse(msg.body);
     if (!parsed.success) {
       console.error(JSON.stringify({ at: "send.bad_message", id: msg.id }));
       msg.ack();
@@ -53,7 +52,7 @@ export async function sendOne(env: Env, messageId: string, attempt: number): Pro
   // Retries are the queue's (durable, with backoff); the client makes one attempt per delivery.
   const client = evolutionClientFromEnv(env, { retries: 1 });
   try {
-    let sent;
+    let sent: SentMessage;
     if (m.type === "text") {
       sent = await client.sendText(ref, { number, text: m.content ?? "" });
     } else {

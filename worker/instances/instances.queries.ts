@@ -30,9 +30,15 @@ export function updateInstanceStmt(db: Db, id: string, patch: InstancePatch) {
     .returning();
 }
 
+/** Connection state included: only WaInstance calls this (see lifecycle.ts). */
 export async function updateInstance(db: Db, id: string, patch: InstancePatch): Promise<InstanceRow | undefined> {
   const [row] = await updateInstanceStmt(db, id, patch);
   return row;
+}
+
+/** The webhook URL set on Evolution (the API's own column; the connection state is WaInstance's). */
+export async function setWebhookUrl(db: Db, id: string, webhookUrl: string): Promise<InstanceRow | undefined> {
+  return updateInstance(db, id, { webhookUrl });
 }
 
 export async function deleteInstance(db: Db, id: string): Promise<void> {

@@ -4,13 +4,15 @@ import type { AppEnv } from "../env";
 import { ApiError, conflict, notFound } from "../errors";
 import { getDb } from "../platform/db/client";
 import { isUniqueViolation } from "../platform/db/errors";
-import { type EvolutionClient, EvolutionError, evolutionClientFromEnv } from "../platform/evolution/client";
+import { type ConnectResult, type CreateInstanceResult, type EvolutionClient, EvolutionError, evolutionClientFromEnv } from "../platform/evolution/client";
 import { validate } from "../platform/http/validate";
 import { newId, randomToken } from "../platform/lib/ids";
 import { publish } from "../platform/realtime/publish";
-import { deleteInstance, getInstance, getInstanceByName, insertInstance, listInstances, updateInstance } from "./instances.queries";
+import type { InstanceView } from "../shared/instances";
+import { deleteInstance, getInstance, getInstanceByName, insertInstance, listInstances, setWebhookUrl } from "./instances.queries";
 import { createInstanceBody, idParam, webhookBody } from "./instances.schemas";
 import { toInstanceView } from "./instances.view";
+import type { ApiChange } from "./lifecycle";
 import { WEBHOOK_SECRET_HEADER } from "./webhook.routes";
 import { forgetInstanceAuth } from "./webhook-auth";
 
@@ -37,8 +39,15 @@ const ref = (row: { name: string; evolutionToken: string | null }) => {
   return { instanceName: row.name, token: row.evolutionToken };
 };
 
-/** Re-announces an instance after an API change (status, QR) to everyone watching. */
+/** Re-announces an instance after an API change to other columns (webhook URL, deletion) to everyone watching. */
 const refresh = (env: Env, id: string) => env.WA_INSTANCE.getByName(id).refresh();
+
+/** A change to the connection (status, QR): written by the instance's object, its one writer, which tells everyone watching. */
+async function applyChange(env: Env, id: string, change: ApiChange): Promise<InstanceView> {
+  const view = await env.WA_INSTANCE.getByName(id).applyApiChange(change);
+  if (!view) throw notFound("Instance");
+  return view;
+}
 
 export const instancesRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
@@ -65,7 +74,7 @@ export const instancesRoutes = new Hono<AppEnv>()
       if (isUniqueViolation(err, "instances.name")) throw conflict(`An instance named "${body.name}" already exists`);
       throw err;
     }
-    let created;
+    let created: CreateInstanceResult;
     try {
       created = await client(c.env).createInstance({
         instanceName: body.name,
@@ -80,39 +89,22 @@ export const instancesRoutes = new Hono<AppEnv>()
     const qr = created.qrcode;
     // The seed asks for the QR in the log; it is short-lived (≈45 s) and shown in the dashboard anyway.
     console.log(JSON.stringify({ at: "instance.created", id, name: body.name, qrcode_base64: qr?.base64 ?? null, qr_count: qr?.count ?? 0 }));
-    const row = await updateInstance(db, id, {
-      evolutionToken: created.hash,
-      qrCodeBase64: qr?.base64 ?? null,
-      pairingCode: qr?.pairingCode ?? null,
-      qrCount: qr?.base64 ? 1 : 0,
-    });
+    const view = await applyChange(c.env, id, { kind: "created", token: created.hash, qrcode: qr });
     c.executionCtx.waitUntil(publish(c.env, "instances", id));
-    return c.json(toInstanceView(row!), 201);
+    return c.json(view, 201);
   })
 
   .get("/:id", validate("param", idParam), async (c) => c.json(toInstanceView(await load(c.env, c.req.valid("param").id))))
 
   .post("/:id/connect", validate("param", idParam), async (c) => {
     const row = await load(c.env, c.req.valid("param").id);
-    let result;
+    let result: ConnectResult;
     try {
       result = await client(c.env).connect(ref(row), { number: row.number });
     } catch (err) {
       upstream(err, "connect");
     }
-    const db = getDb(c.env.DB);
-    const updated = result.open
-      ? await updateInstance(db, row.id, { status: "open", qrCodeBase64: null, pairingCode: null })
-      : await updateInstance(db, row.id, {
-          status: "pending",
-          statusAt: Date.now(),
-          disconnectReason: null,
-          qrCodeBase64: result.qrcode.base64 ?? row.qrCodeBase64,
-          pairingCode: result.qrcode.pairingCode ?? null,
-          qrCount: result.qrcode.base64 ? row.qrCount + 1 : row.qrCount,
-        });
-    c.executionCtx.waitUntil(refresh(c.env, row.id));
-    return c.json(toInstanceView(updated!));
+    return c.json(await applyChange(c.env, row.id, { kind: "connect", result }));
   })
 
   .patch("/:id/webhook", validate("param", idParam), validate("json", webhookBody), async (c) => {
@@ -123,7 +115,7 @@ export const instancesRoutes = new Hono<AppEnv>()
     } catch (err) {
       upstream(err, "update the webhook");
     }
-    const updated = await updateInstance(getDb(c.env.DB), row.id, { webhookUrl: url });
+    const updated = await setWebhookUrl(getDb(c.env.DB), row.id, url);
     c.executionCtx.waitUntil(refresh(c.env, row.id));
     return c.json(toInstanceView(updated!));
   })
@@ -136,17 +128,7 @@ export const instancesRoutes = new Hono<AppEnv>()
       // "not connected" (400) means the goal is already reached.
       if (!(err instanceof EvolutionError && err.status === 400)) upstream(err, "log out");
     }
-    const at = Date.now();
-    const updated = await updateInstance(getDb(c.env.DB), row.id, {
-      status: "closed",
-      statusAt: at,
-      disconnectedAt: at,
-      disconnectReason: "Logged out from Parley",
-      qrCodeBase64: null,
-      pairingCode: null,
-    });
-    c.executionCtx.waitUntil(refresh(c.env, row.id));
-    return c.json(toInstanceView(updated!));
+    return c.json(await applyChange(c.env, row.id, { kind: "logout" }));
   })
 
   .delete("/:id", validate("param", idParam), async (c) => {

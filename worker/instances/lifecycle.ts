@@ -1,5 +1,7 @@
-// How Evolution's lifecycle events move an instance (EVOLUTION.md §4.1, §4.2, §4.7).
-// Pure: given the current row and one event, returns the columns to change (or null).
+// How Evolution's lifecycle events (EVOLUTION.md §4.1, §4.2, §4.7) and the API's own actions
+// (create, connect, logout) move an instance. Pure: given the current row and one event or
+// action, returns the columns to change. WaInstance applies them: it is their only writer.
+import type { ConnectResult, QrCode } from "../platform/evolution/client";
 import type { InstancePatch, InstanceRow } from "./instances.queries";
 
 const REASONS: Record<number, string> = {
@@ -121,3 +123,35 @@ export function instanceChange(row: InstanceRow, event: string, data: unknown, a
 }
 
 export const INSTANCE_EVENTS = new Set(["qrcode.updated", "connection.update", "status.instance", "logout.instance", "remove.instance"]);
+
+/** An API action's change to the connection, applied by WaInstance in order with the events. */
+export type ApiChange =
+  /** Created on Evolution: its token and the first QR it answered with. */
+  | { kind: "created"; token: string; qrcode?: QrCode }
+  /** GET /instance/connect answered: open already, or a QR (and pairing code) to scan. */
+  | { kind: "connect"; result: ConnectResult }
+  /** Logged out (or Evolution said it was not connected). */
+  | { kind: "logout" };
+
+export function apiChange(row: InstanceRow, change: ApiChange, at: number): InstancePatch {
+  switch (change.kind) {
+    case "created": {
+      const qr = change.qrcode;
+      return { evolutionToken: change.token, qrCodeBase64: qr?.base64 ?? null, pairingCode: qr?.pairingCode ?? null, qrCount: qr?.base64 ? 1 : 0 };
+    }
+    case "connect": {
+      const r = change.result;
+      if (r.open) return { status: "open", qrCodeBase64: null, pairingCode: null };
+      return {
+        status: "pending",
+        statusAt: at,
+        disconnectReason: null,
+        qrCodeBase64: r.qrcode.base64 ?? row.qrCodeBase64,
+        pairingCode: r.qrcode.pairingCode ?? null,
+        qrCount: r.qrcode.base64 ? row.qrCount + 1 : row.qrCount,
+      };
+    }
+    case "logout":
+      return { status: "closed", statusAt: at, disconnectedAt: at, disconnectReason: "Logged out from Parley", qrCodeBase64: null, pairingCode: null };
+  }
+}

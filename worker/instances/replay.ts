@@ -3,7 +3,7 @@
 // received. Applying is idempotent (the DO checks whether a repeat was already settled, and
 // messages dedupe on their key.id), so a replay can never apply anything twice.
 import { getDb } from "../platform/db/client";
-import type { IngestResult } from "./wa-instance";
+import { type IngestResult, storedDelivery } from "./delivery";
 import type { WebhookEventRow } from "./webhook-events.queries";
 import { pendingWebhookEvents } from "./webhook-events.queries";
 
@@ -18,18 +18,6 @@ export type ReplayReport = {
   still_failed: number;
 };
 
-function deliveryOf(r: WebhookEventRow) {
-  let envelope: { data?: unknown; date_time?: unknown } = {};
-  try {
-    const parsed: unknown = JSON.parse(r.payload);
-    if (parsed && typeof parsed === "object") envelope = parsed;
-  } catch {
-    // A stored payload is always JSON for accepted deliveries; treat anything else as empty.
-  }
-  const t = typeof envelope.date_time === "string" ? Date.parse(envelope.date_time) : Number.NaN;
-  return { eventId: r.id, event: r.event, data: envelope.data ?? null, at: Number.isFinite(t) ? t : r.receivedAt, repeat: true, receivedAt: r.receivedAt };
-}
-
 export async function replayWebhookEvents(env: Env, opts: { instanceId?: string; limit: number }): Promise<ReplayReport> {
   const rows = await pendingWebhookEvents(getDb(env.DB), opts.instanceId, opts.limit);
   const byInstance = new Map<string, WebhookEventRow[]>();
@@ -42,7 +30,7 @@ export async function replayWebhookEvents(env: Env, opts: { instanceId?: string;
       const stub = env.WA_INSTANCE.getByName(instanceId);
       for (const r of list) {
         try {
-          results.push(await stub.ingest(deliveryOf(r)));
+          results.push(await stub.ingest(storedDelivery(r, true)));
         } catch (err) {
           console.error(JSON.stringify({ at: "webhook.replay", eventId: r.id, error: String(err) }));
           results.push("failed");

@@ -1,50 +1,27 @@
 import { DurableObject } from "cloudflare:workers";
-import { InstanceInbox, MESSAGE_EVENTS, type MirrorPlan } from "../inbox/instance-inbox";
+import { InstanceInbox, MESSAGE_EVENTS } from "../inbox/instance-inbox";
 import { getDb } from "../platform/db/client";
+import { BatchQueue } from "../platform/lib/batch-queue";
 import { RateWindow } from "../platform/lib/rate-window";
 import { publish } from "../platform/realtime/publish";
 import { closeQuietly, reciprocateClose, sendToAll } from "../platform/realtime/sockets";
 import type { InstanceView } from "../shared/instances";
 import { PING, PONG, type ServerEvent } from "../shared/ws-events";
-import { getInstance, type InstancePatch, type InstanceRow, updateInstanceStmt } from "./instances.queries";
+import { type Accepted, type Delivery, type IngestResult, storedDelivery } from "./delivery";
+import { getInstance, type InstanceRow, updateInstance } from "./instances.queries";
 import { toInstanceView } from "./instances.view";
 import { WebhookJournal } from "./journal";
-import { INSTANCE_EVENTS, instanceChange } from "./lifecycle";
-import { mirrorWebhookEventsStmts, pendingWebhookEvents, settledWebhookEvents, settleWebhookEventsStmt } from "./webhook-events.queries";
-
-/** One delivery to apply: taken by accept(), or replayed from webhook_events. */
-export type Delivery = {
-  eventId: string;
-  event: string;
-  data: unknown;
-  /** Order key: Evolution's date_time when present, else when we received it. */
-  at: number;
-  /** The same delivery was recorded before: check whether it was already applied. */
-  repeat?: boolean;
-  /** When it was first recorded (replays only): held message events expire. */
-  receivedAt?: number;
-};
-
-export type IngestResult = "processed" | "ignored" | "deferred" | "failed";
-
-/** A delivery the webhook route authenticated and validated, for accept(). */
-export type Accepted = {
-  event: string;
-  dedupeKey: string;
-  /** The envelope as kept: media bytes stripped, credentials masked. */
-  payload: string;
-  data: unknown;
-  /** Evolution's date_time, when it sent one. */
-  eventTime: number | null;
-};
+import { JournalMirror } from "./journal-mirror";
+import { type ApiChange, apiChange, INSTANCE_EVENTS } from "./lifecycle";
+import { applyLifecycleBatch, failLifecycleBatch } from "./lifecycle-batch";
+import { pendingWebhookEvents } from "./webhook-events.queries";
 
 /** Deliveries accepted per instance: generous (Evolution bursts on history sync) but bounded. */
 export const WEBHOOK_RATE = { limit: 10_000, periodMs: 10_000 };
 
 const REPLAY_DELAY_MS = 30_000;
+/** Lifecycle deliveries per write batch: under D1's 100 bound parameters per statement. */
 const BATCH = 90;
-/** Journal rows copied to D1 per round trip. */
-const MIRROR_BATCH = 96;
 const REPLAY_BATCH = 50;
 /** Held message events (waiting for their message) are looked at again this often. */
 const HELD_RECHECK_MS = 60_000;
@@ -57,15 +34,14 @@ const HELD_RECHECK_MS = 60_000;
 export class WaInstance extends DurableObject<Env> {
   // D1 calls are outbound I/O, so input gates do not serialise them: a promise chain does.
   private chain: Promise<unknown> = Promise.resolve();
-  // This object is the only writer of its instance's connection state, so the row it last
-  // wrote is current; API changes come through refresh(), which reloads it.
+  // This object is the only writer of its instance's connection state (events and API changes
+  // alike, lifecycle.ts deciding the columns), so the row it last wrote is current.
   private row: InstanceRow | null | undefined;
   private readonly inbox: InstanceInbox;
   private readonly journal: WebhookJournal;
+  private readonly mirror: JournalMirror;
   /** Accepted deliveries not yet applied (the alarm leaves them to the running pipeline). */
   private readonly inFlight = new Set<string>();
-  /** Journal ids whose key D1 knew under another id (noted when copied, used once). */
-  private readonly remap = new Map<string, { id: string; settled: boolean }>();
   private alarmArmed = false;
   /** Every delivery of this instance comes through accept(): the limit is exact, with no extra hop. */
   private readonly rate = new RateWindow(WEBHOOK_RATE.limit, WEBHOOK_RATE.periodMs);
@@ -74,15 +50,8 @@ export class WaInstance extends DurableObject<Env> {
     super(ctx, env);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     this.journal = new WebhookJournal(ctx.storage.sql);
-    this.inbox = new InstanceInbox(env, () => this.current(), {
-      plan: async () => {
-        const plan = await this.mirrorPlan();
-        if (!plan?.more) return plan;
-        await this.mirror(); // a long backlog: copy it all first, so the batch's own rows are in D1
-        return null;
-      },
-      prepare: (ds) => this.prepare(ds),
-    });
+    this.mirror = new JournalMirror(this.journal, env.DB, ctx.id.name, () => this.current());
+    this.inbox = new InstanceInbox(env, () => this.current(), this.mirror);
   }
 
   /**
@@ -104,7 +73,7 @@ export class WaInstance extends DurableObject<Env> {
         .finally(() => this.inFlight.delete(eventId));
     } else {
       // Counted while its first delivery waits: D1 gets the new count with the next copy.
-      void this.serial(() => this.mirror()).catch(() => undefined);
+      void this.serial(() => this.mirror.copy()).catch(() => undefined);
     }
     // Whatever happens to this object now, the alarm finds the delivery and applies it.
     if (!this.alarmArmed) {
@@ -112,55 +81,6 @@ export class WaInstance extends DurableObject<Env> {
       await this.scheduleReplay();
     }
     return { id: rec.id, duplicate };
-  }
-
-  /**
-   * The statements that copy the journal's new rows into D1 webhook_events (to run alone, or
-   * first in the batch that applies them), and what to note once they ran. Null: nothing new.
-   */
-  private async mirrorPlan(): Promise<MirrorPlan | null> {
-    const rows = this.journal.unmirrored(MIRROR_BATCH);
-    if (!rows.length) return null;
-    const row = await this.current();
-    const instance = { id: this.ctx.id.name ?? row?.id ?? "", name: row?.name ?? "(deleted)" };
-    const [first, ...rest] = mirrorWebhookEventsStmts(this.db, instance, rows);
-    return {
-      stmts: [first!, ...rest],
-      more: rows.length === MIRROR_BATCH,
-      done: (results) => {
-        const byKey = new Map((results as { id: string; dedupeKey: string; status: string }[][]).flat().map((r) => [r.dedupeKey, r]));
-        if (this.remap.size > 1000) this.remap.clear();
-        this.journal.markMirrored(
-          rows.map((r) => {
-            const d1 = byKey.get(r.dedupeKey);
-            if (d1 && d1.id !== r.id) this.remap.set(r.id, { id: d1.id, settled: ["processed", "ignored", "rejected"].includes(d1.status) });
-            return { dedupeKey: r.dedupeKey, deliveries: r.deliveries, id: d1?.id ?? r.id };
-          }),
-        );
-      },
-    };
-  }
-
-  /** Copies every new journal row into D1 webhook_events. */
-  private async mirror(): Promise<void> {
-    for (;;) {
-      const plan = await this.mirrorPlan();
-      if (!plan) return;
-      plan.done(await this.db.batch(plan.stmts));
-      if (!plan.more) return;
-    }
-  }
-
-  /** Before a batch is applied: D1 has its deliveries, under D1's ids. */
-  private async prepare<D extends { eventId: string; repeat?: boolean }>(ds: D[]): Promise<D[]> {
-    await this.mirror();
-    if (!this.remap.size) return ds;
-    return ds.map((d) => {
-      const m = this.remap.get(d.eventId);
-      if (!m) return d;
-      this.remap.delete(d.eventId);
-      return { ...d, eventId: m.id, repeat: d.repeat || m.settled };
-    });
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -181,73 +101,28 @@ export class WaInstance extends DurableObject<Env> {
       if (result === "deferred" || result === "failed") await this.scheduleReplay(result === "deferred" ? HELD_RECHECK_MS : REPLAY_DELAY_MS);
       return result;
     }
-    return new Promise((resolve) => {
-      this.pending.push({ d, resolve });
-      if (this.pending.length === 1) void this.serial(() => this.drain());
-    });
+    return this.lifecycle.submit(d, (fn) => this.serial(fn));
   }
 
-  // Deliveries that arrive while one batch is being written are applied together in the next:
-  // in order, against the in-memory row, then written as one D1 batch. A burst of N events
-  // costs one round trip, not N.
-  private pending: { d: Delivery; resolve: (r: IngestResult) => void }[] = [];
-
-  private async drain(): Promise<void> {
-    while (this.pending.length) {
-      const batch = this.pending.splice(0, BATCH); // under D1's 100 bound parameters per statement
-      const results = await this.applyBatch(batch.map((b) => b.d));
-      batch.forEach((b, i) => b.resolve(results[i]!));
-    }
-  }
+  // Lifecycle deliveries that arrive while one batch is being written are applied together in
+  // the next (lifecycle-batch.ts).
+  private readonly lifecycle = new BatchQueue(BATCH, (ds: Delivery[]) => this.applyBatch(ds));
 
   private async applyBatch(batch: Delivery[]): Promise<IngestResult[]> {
-    const db = this.db;
     let ds = batch;
     try {
-      ds = await this.prepare(batch);
-      // A duplicate that raced its first delivery finds it already applied: nothing to do.
-      const repeats = ds.filter((d) => d.repeat).map((d) => d.eventId);
-      const settled = new Set(repeats.length ? await settledWebhookEvents(db, repeats) : []);
-      const base = await this.current();
-      let row = base;
-      const patch: InstancePatch = {};
-      const processed: string[] = [];
-      const ignored: string[] = [];
-      const results = ds.map((d): IngestResult => {
-        if (settled.has(d.eventId)) return "ignored";
-        const change = row && INSTANCE_EVENTS.has(d.event) ? instanceChange(row, d.event, d.data, d.at) : null;
-        if (!row || !change) {
-          ignored.push(d.eventId);
-          return "ignored";
-        }
-        Object.assign(patch, change);
-        row = { ...row, ...change };
-        processed.push(d.eventId);
-        return "processed";
-      });
-      // The change and the settlement of every delivery that caused it commit together.
-      const reason = base ? "no change (stale, duplicate or unhandled)" : "instance no longer exists";
-      const settleIgnored = ignored.length ? [settleWebhookEventsStmt(db, ignored, "ignored", reason)] : [];
-      if (base && processed.length) {
-        const [[updated]] = await db.batch([updateInstanceStmt(db, base.id, patch), settleWebhookEventsStmt(db, processed, "processed"), ...settleIgnored]);
-        this.row = updated ?? null;
+      ds = await this.mirror.prepare(batch);
+      const { results, updated } = await applyLifecycleBatch(this.db, await this.current(), ds);
+      if (updated !== undefined) {
+        this.row = updated;
         if (updated) await this.announce(toInstanceView(updated));
-      } else if (settleIgnored[0]) {
-        await settleIgnored[0];
       }
       return results;
     } catch (err) {
       this.row = undefined; // reload before the next batch
-      const message = err instanceof Error ? err.message : String(err);
-      console.error(JSON.stringify({ at: "instance.ingest", events: ds.length, error: message }));
-      await settleWebhookEventsStmt(
-        db,
-        ds.map((d) => d.eventId),
-        "failed",
-        message.slice(0, 1000),
-      ).catch(() => undefined);
+      const results = await failLifecycleBatch(this.db, ds, err);
       await this.scheduleReplay();
-      return ds.map(() => "failed");
+      return results;
     }
   }
 
@@ -269,21 +144,38 @@ export class WaInstance extends DurableObject<Env> {
     return this.row;
   }
 
-  /** Re-reads the instance after an API change and tells everyone watching. */
+  /**
+   * An API action's change to the connection (create, connect, logout): written here, in order
+   * with the webhook events, and told to everyone watching — except a new instance's first QR,
+   * which nobody watches yet (the route tells the hub). Null: the instance no longer exists.
+   */
+  async applyApiChange(change: ApiChange): Promise<InstanceView | null> {
+    return this.serial(async () => {
+      const row = await this.current();
+      this.row = (row && (await updateInstance(this.db, row.id, apiChange(row, change, Date.now())))) ?? null;
+      return this.announced(change.kind !== "created");
+    });
+  }
+
+  /** Re-reads the instance after an API change to other columns (webhook URL, deletion) and tells everyone watching. */
   async refresh(): Promise<InstanceView | null> {
     return this.serial(async () => {
       this.row = undefined;
-      const row = await this.current();
-      if (!row) {
-        const id = this.ctx.id.name;
-        this.closeAll("instance deleted");
-        await publish(this.env, "instances", id);
-        return null;
-      }
-      const view = toInstanceView(row);
-      await this.announce(view);
-      return view;
+      await this.current();
+      return this.announced(true);
     });
+  }
+
+  /** The row held now, told to everyone watching; when it is gone, they are told so (and disconnected). */
+  private async announced(announce: boolean): Promise<InstanceView | null> {
+    if (!this.row) {
+      this.closeAll("instance deleted");
+      await publish(this.env, "instances", this.ctx.id.name);
+      return null;
+    }
+    const view = toInstanceView(this.row);
+    if (announce) await this.announce(view);
+    return view;
   }
 
   private hubTimer: ReturnType<typeof setTimeout> | undefined;
@@ -341,20 +233,12 @@ export class WaInstance extends DurableObject<Env> {
     const id = this.ctx.id.name;
     if (!id) return;
     this.journal.prune();
-    await this.serial(() => this.mirror());
+    await this.serial(() => this.mirror.copy());
     const events = [...INSTANCE_EVENTS, ...MESSAGE_EVENTS];
     const pending = await pendingWebhookEvents(this.db, id, REPLAY_BATCH, events);
     let settled = 0;
     for (const r of pending.filter((p) => !this.inFlight.has(p.id))) {
-      const env = JSON.parse(r.payload) as { data?: unknown; date_time?: string };
-      const t = env.date_time ? Date.parse(env.date_time) : Number.NaN;
-      const result = await this.ingest({
-        eventId: r.id,
-        event: r.event,
-        data: env.data ?? null,
-        at: Number.isFinite(t) ? t : r.receivedAt,
-        receivedAt: r.receivedAt,
-      });
+      const result = await this.ingest(storedDelivery(r));
       if (result === "processed" || result === "ignored") settled++;
     }
     // A full page that moved means more may wait (a backlog left by an evicted object): soon again.

@@ -46,7 +46,7 @@ async function handle(c: import("hono").Context<AppEnv>) {
   const parsed = parseError === null ? parseDelivery(body) : null;
   const db = getDb(c.env.DB);
 
-  if (!parsed || !parsed.ok) {
+  if (!parsed?.ok) {
     await throttle();
     const reason = parsed && !parsed.ok ? parsed.reason : (parseError ?? "malformed payload");
     const details = parsed && !parsed.ok ? parsed.details : [{ path: "(root)", message: reason }];

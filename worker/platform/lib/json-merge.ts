@@ -1,8 +1,5 @@
 import type { JsonObject } from "../db/schema";
-
-function isPlainObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { isObject } from "./json";
 
 /**
  * The llm_context "append" rule: objects merge recursively, arrays concatenate (existing
@@ -15,7 +12,7 @@ export function deepMerge(base: JsonObject, patch: JsonObject): JsonObject {
     // "__proto__" as an own key from JSON.parse must stay data, never reach the prototype.
     const prev = Object.hasOwn(base, key) ? base[key] : undefined;
     let value: unknown = next;
-    if (isPlainObject(prev) && isPlainObject(next)) value = deepMerge(prev, next);
+    if (isObject(prev) && isObject(next)) value = deepMerge(prev, next);
     else if (Array.isArray(prev) && Array.isArray(next)) value = [...prev, ...next];
     Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   }

@@ -2,10 +2,10 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { MockLanguageModelV4 } from "ai/test";
-import type { AiReplyJob } from "../../agents/hooks";
 import { newId } from "../../platform/lib/ids";
 import { handleQueue } from "../../queues";
 import type { AgentView } from "../../shared/agents";
+import type { AiReplyJob } from "../../shared/queues";
 import { api, jsonOf, seedInstance, uid } from "../helpers";
 
 type LanguageModelV4GenerateResult = Awaited<ReturnType<MockLanguageModelV4["doGenerate"]>>;

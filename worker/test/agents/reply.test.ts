@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { setModelForTests } from "../../agents/ai-reply";
-import type { AiReplyJob } from "../../agents/hooks";
 import { onInboundMessage } from "../../agents/hooks";
+import type { AiReplyJob } from "../../shared/queues";
 import {
   addMessage,
   contactRow,

@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { setModelForTests } from "../../agents/ai-reply";
-import type { AiReplyJob } from "../../agents/hooks";
 import { onInboundMessage } from "../../agents/hooks";
 import { routeAgent } from "../../agents/routing";
 import { getDb } from "../../platform/db/client";
+import type { AiReplyJob } from "../../shared/queues";
 import { seedInstance } from "../helpers";
 import { addMessage, createAgent, messagesOf, runJobs, scriptedModel, seedContact, seedConversation, testEnv, textResult } from "./fixtures";
 

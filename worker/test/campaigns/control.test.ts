@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
 import { handleQueue } from "../../queues";
-import type { CampaignSendMessage } from "../../shared/campaign-queue";
+import type { CampaignSendMessage } from "../../shared/queues";
 import { eventually } from "../helpers";
 import { installSimulator } from "../simulator-harness";
 import { control, countsFromRows, createCampaign, getCampaign, openInstance, seedContacts, settle, tag, waitForStatus } from "./fixtures";

@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
 import { insertContact } from "../../contacts/contacts.queries";
 import { insertConversationStmt } from "../../inbox/conversations.queries";
-import { InstanceInbox, type MessageResult } from "../../inbox/instance-inbox";
+import { InstanceInbox } from "../../inbox/instance-inbox";
+import type { IngestResult } from "../../instances/delivery";
 import { getDb } from "../../platform/db/client";
 import { newId } from "../../platform/lib/ids";
 import { seedInstance } from "../helpers";
@@ -42,7 +43,7 @@ const serial = (fn: () => Promise<void>) => {
   return run;
 };
 
-const deliver = (inbox: InstanceInbox, data: unknown): Promise<MessageResult> =>
+const deliver = (inbox: InstanceInbox, data: unknown): Promise<IngestResult> =>
   inbox.submit({ eventId: newId("webhookEvent"), event: "messages.upsert", data, at: Date.now() }, serial);
 
 const CONTACT_LOOKUP = /from "contacts" where "contacts"\."whatsapp_number" = \?/;
