@@ -1,9 +1,8 @@
-// Parsing of Evolution webhook deliveries (EVOLUTION.md §3–§4): the envelope, the event name,
-// the dedupe key and the copy of the payload we keep (media bytes stripped).
+// Parsing of Evolution webhook deliveries (EVOLUTION.md §3–§4): the envelope, the event name
+// and the copy of the payload we keep (media bytes stripped). The dedupe key: dedupe.ts.
 import { z } from "zod";
 import type { ErrorDetail } from "../errors";
 import { zodDetails } from "../platform/http/validate";
-import { base64url } from "../platform/lib/crypto";
 
 export const envelopeSchema = z.looseObject({
   event: z.string().min(1).max(80),
@@ -84,31 +83,6 @@ export function parseDelivery(body: unknown): ParseResult {
 function fail(details: ErrorDetail[]): ParseResult {
   const first = details[0];
   return { ok: false, reason: first ? `${first.path}: ${first.message}` : "malformed payload", details };
-}
-
-export async function sha256Short(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return base64url(digest).slice(0, 32);
-}
-
-/**
- * The dedupe key (EVOLUTION.md §3.7): message events by (event, message id, status) so a
- * retried or doubled delivery is one row; other events by a hash of the whole body, which
- * Evolution re-sends unchanged on retry.
- */
-export async function dedupeKeyFor(parsed: ParsedDelivery, rawBody: string): Promise<string> {
-  const data = parsed.envelope.data as Record<string, unknown> | Record<string, unknown>[] | null;
-  const first = Array.isArray(data) ? data[0] : data;
-  const many = Array.isArray(data) && data.length > 1;
-  if (first && !many) {
-    const key = first.key as { id?: string } | undefined;
-    const msgId = key?.id ?? (first.keyId as string | undefined) ?? (parsed.event === "messages.delete" ? (first.id as string) : undefined);
-    if (msgId && (parsed.event.startsWith("messages.") || parsed.event === "send.message")) {
-      const status = first.status ?? "";
-      return `${parsed.event}:${msgId}:${String(status)}`;
-    }
-  }
-  return `${parsed.event}:${await sha256Short(rawBody)}`;
 }
 
 const BASE64_RUN = /^[A-Za-z0-9+/=\r\n]+$/;

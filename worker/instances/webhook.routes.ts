@@ -9,8 +9,9 @@ import { getDb } from "../platform/db/client";
 import { timingSafeEqualStr } from "../platform/lib/crypto";
 import { newId } from "../platform/lib/ids";
 import { redact } from "../platform/lib/redact";
+import { dedupeKeyFor, sha256Short } from "./dedupe";
 import { instanceAuth } from "./webhook-auth";
-import { dedupeKeyFor, parseDelivery, sha256Short, stripMedia } from "./webhook-envelope";
+import { parseDelivery, stripMedia } from "./webhook-envelope";
 import { recordWebhookEvent } from "./webhook-events.queries";
 
 export const WEBHOOK_SECRET_HEADER = "x-parley-secret";
