@@ -39,11 +39,6 @@ export function mimeFromFileName(fileName: string): string {
   return (ext && EXT_MIME[ext]) || "false";
 }
 
-export function extFromMime(mime: string): string {
-  const base = mime.split(";")[0]?.trim() ?? "";
-  return Object.entries(EXT_MIME).find(([, m]) => m === base)?.[0] ?? "bin";
-}
-
 const opaque = (bytes: Uint8Array) => Object.fromEntries(Array.from(bytes, (b, i) => [String(i), b]));
 const long = (n: number) => ({ low: n, high: 0, unsigned: true });
 

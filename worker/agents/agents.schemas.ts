@@ -53,6 +53,3 @@ export const patchAgentBody = z
   .refine((v) => Object.keys(v).length > 0, "Send at least one field to change");
 
 export const idParam = z.object({ id: z.string().regex(/^agt_[0-9A-Za-z]{20}$/, "Not an agent id") });
-
-export type CreateAgentInput = z.infer<typeof createAgentBody>;
-export type PatchAgentInput = z.infer<typeof patchAgentBody>;

@@ -12,9 +12,6 @@ export type CampaignStatus = CampaignRow["status"];
 export type CampaignWithMessage = CampaignRow & { message: CampaignMessageRow | null; instanceName: string | null };
 export type Audience = { tags: string[]; match: TagMatch; contactIds: string[] };
 
-/** Statuses in which a campaign may still send (the clock keeps them registered). */
-export const LIVE: CampaignStatus[] = ["in_progress", "paused", "scheduled"];
-
 export async function insertCampaign(db: Db, row: typeof campaigns.$inferInsert, message: typeof campaignMessages.$inferInsert): Promise<void> {
   // The two rows reference each other: insert both, then link the starting message.
   await db.batch([

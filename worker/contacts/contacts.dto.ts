@@ -22,8 +22,6 @@ export function contactDto(row: ContactRow): ContactView {
   };
 }
 
-export type ContactDto = ContactView;
-
 /** Validated filter input → query filter; a number filter keeps only its digits. */
 export function toFilter(input: Partial<FilterInput>): ContactFilter {
   const digits = input.number ? phoneDigits(input.number) : "";

@@ -87,9 +87,3 @@ async function finish(env: Env, msg: MenuInbound, text: string | null, end: EndA
   await applyMenuEnd(env, msg.conversationId, msg.contactId, end);
   await publish(env, "conversations", msg.conversationId);
 }
-
-/** True while a contact is inside a menu on this instance: the AI agent waits. */
-export async function menuActive(env: Env, instanceId: string, contactId: string, now = Date.now()): Promise<boolean> {
-  const state = await getFlowState(getDb(env.DB), instanceId, contactId);
-  return !!state && state.expiresAt > now;
-}

@@ -4,8 +4,6 @@
 export type TemplateContact = { name: string | null; country: string | null };
 
 export const TEMPLATE_VARIABLES = ["name", "first_name", "country"] as const;
-export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
-
 const PATTERN = /\{\{\s*([a-z_]+)\s*(?:\|([^}]*))?\}\}/gi;
 
 function variableValue(variable: string, c: TemplateContact): string | null {

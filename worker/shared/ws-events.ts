@@ -22,7 +22,5 @@ export type ChangedEvent = Extract<ServerEvent, { type: "changed" }>;
 export type Topic = ChangedEvent["topic"];
 
 export const clientMessage = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") })]);
-export type ClientMessage = z.infer<typeof clientMessage>;
-
 /** Keep-alive frames answered by the runtime without waking a hibernated object. */
 export { PING, PONG } from "./keep-alive";

@@ -94,11 +94,8 @@ export const findMessagesSchema = z.looseObject({
 
 export type QrCode = z.infer<typeof qrCodeSchema>;
 export type CreateInstanceResult = z.infer<typeof createInstanceSchema>;
-export type StatusResult = z.infer<typeof statusResultSchema>;
-export type WebhookRow = z.infer<typeof webhookRowSchema>;
 export type SentMessage = z.infer<typeof sentMessageSchema>;
 export type NumberCheck = z.infer<typeof numberCheckSchema>[number];
-export type MediaBase64 = z.infer<typeof mediaBase64Schema>;
 export type FoundMessages = z.infer<typeof findMessagesSchema>["messages"];
 
 /** The instance a call targets and its token (the `hash` returned by create). */
