@@ -7,7 +7,7 @@ import { ID_PREFIXES, isId, newId } from "../../platform/lib/ids";
 import { decodeCursor, encodeCursor, pageOf } from "../../platform/lib/pagination";
 import { RateWindow } from "../../platform/lib/rate-window";
 import { redact, redactUrl } from "../../platform/lib/redact";
-import { cached, invalidate } from "../../platform/lib/ttl-cache";
+import { cached, invalidate, TtlCache } from "../../platform/lib/ttl-cache";
 
 describe("ids", () => {
   it("are prefixed, URL-safe, random and never sequential", () => {
@@ -69,7 +69,7 @@ describe("ttl cache", () => {
   it("runs a lazy thenable (a drizzle query) once, and serves its result until invalidated", async () => {
     let runs = 0;
     // Like a drizzle query: every then() runs it again.
-    // biome-ignore lint/suspicious/noThenProperty: the point of the test is a thenable that is not a Promise
+    // biome-ignore lint/suspicious/noThenProperty: the point of the test is a hand-made thenable
     const lazy: PromiseLike<number> = { then: (ok, fail) => Promise.resolve(++runs).then(ok, fail) };
     const key = `test:lazy:${newId("contact")}`;
     expect(await cached(key, 60_000, () => lazy)).toBe(1);
@@ -89,6 +89,23 @@ describe("ttl cache", () => {
     expect(await cached(key, 60_000, () => listActiveMenus(db))).toEqual(before);
     invalidate(key);
     expect((await cached(key, 60_000, () => listActiveMenus(db))).length).toBe(before.length + 1);
+  });
+
+  it("keeps at most maxEntries (the oldest goes) and reloads after the TTL", async () => {
+    const cache = new TtlCache<string>(2);
+    let loads = 0;
+    const load = (v: string) => async () => {
+      loads++;
+      return v;
+    };
+    await cache.get("a", 60_000, load("a"));
+    await cache.get("b", 60_000, load("b"));
+    await cache.get("c", 60_000, load("c"));
+    expect(loads).toBe(3);
+    expect(await cache.get("b", 60_000, load("b2"))).toBe("b");
+    expect(await cache.get("a", 60_000, load("a2"))).toBe("a2");
+    expect(await cache.get("z", 0, load("z"))).toBe("z");
+    expect(await cache.get("z", 0, load("z2"))).toBe("z2");
   });
 
   it("forgets a failed load", async () => {
