@@ -88,7 +88,7 @@ export function createControl(sim: SimEngine) {
     },
     fault: (): FaultStatus => sim.faults.status(),
     /** Every request a fault hit since the last reset(), oldest first. */
-    faultLog: (): FaultHit[] => sim.faults.log,
+    faultLog: (): FaultHit[] => [...sim.faults.log],
     deliveries: (filter: { instance?: string; event?: string } = {}): DeliveryAttempt[] =>
       sim.hooks.attempts.filter((a) => (!filter.instance || a.instance === filter.instance) && (!filter.event || a.event === filter.event)),
     network: (): NetworkSettings & { held: number } => ({ ...sim.hooks.network, held: sim.hooks.heldCount }),
