@@ -6,8 +6,10 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { InboundInput, SimEngine } from "./engine";
 import { SimError } from "./engine";
+import type { FaultHit, FaultInput, FaultStatus } from "./faults";
+import { FAULT_MODES } from "./faults";
 import { simPage } from "./page";
-import type { DeliveryAttempt, MessageRaw, RecordedSend, SimInstance, SimQr } from "./state";
+import type { AcceptedSend, DeliveryAttempt, MessageRaw, RecordedSend, SimInstance, SimQr } from "./state";
 import type { NetworkSettings, ReleaseOrder } from "./webhooks";
 
 export type InstanceSummary = ReturnType<typeof summary>;
@@ -58,6 +60,35 @@ export function createControl(sim: SimEngine) {
       sim.get(name).failSends = count > 0 ? { remaining: count, status, message } : null;
     },
     sends: (name: string): RecordedSend[] => sim.get(name).sends,
+    /** What the phone actually sent, in order: every send that created a message, faulted answers included. */
+    accepted: (name: string): AcceptedSend[] => {
+      const inst = sim.get(name);
+      return inst.sends.flatMap((s) => {
+        const raw = s.keyId ? inst.messages.get(s.keyId)?.raw : undefined;
+        if (!s.keyId || !raw) return [];
+        const { number, text, caption } = (s.body ?? {}) as Record<string, unknown>;
+        const one: AcceptedSend = { at: s.at, route: s.route, keyId: s.keyId, number: String(number), jid: raw.key.remoteJid };
+        if (typeof text === "string") one.text = text;
+        if (typeof caption === "string") one.caption = caption;
+        if (s.fault) one.fault = s.fault;
+        return [one];
+      });
+    },
+    /**
+     * From now on, Evolution requests in `scope` (default "send" = /message/*; "all" = every route)
+     * misbehave as `mode`, for the next `count` of them or for `forMs` ms (neither: until
+     * `{mode: "none"}`). Replaces any fault set before.
+     */
+    setFault: (input: FaultInput): FaultStatus => {
+      try {
+        return sim.faults.set(input);
+      } catch (err) {
+        throw new SimError(400, err instanceof Error ? err.message : String(err));
+      }
+    },
+    fault: (): FaultStatus => sim.faults.status(),
+    /** Every request a fault hit since the last reset(), oldest first. */
+    faultLog: (): FaultHit[] => [...sim.faults.log],
     deliveries: (filter: { instance?: string; event?: string } = {}): DeliveryAttempt[] =>
       sim.hooks.attempts.filter((a) => (!filter.instance || a.instance === filter.instance) && (!filter.event || a.event === filter.event)),
     network: (): NetworkSettings & { held: number } => ({ ...sim.hooks.network, held: sim.hooks.heldCount }),
@@ -111,6 +142,15 @@ const schemas = {
   }),
   release: z.object({ order: z.enum(["fifo", "reverse", "shuffle"]).optional() }),
   unregistered: z.object({ numbers: z.array(z.string()).min(1) }),
+  // strict: a misspelt `forMs` would otherwise set a fault that never ends.
+  fault: z
+    .strictObject({
+      mode: z.enum([...FAULT_MODES, "none"]),
+      scope: z.enum(["send", "all"]).optional(),
+      count: z.number().int().min(1).optional(),
+      for_ms: z.number().positive().optional(),
+    })
+    .refine((f) => f.count === undefined || f.for_ms === undefined, { message: "count or for_ms, not both" }),
 };
 
 async function parse<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
@@ -140,6 +180,11 @@ export function controlRoutes(sim: SimEngine, ctl: SimControl): Hono {
   });
   app.get("/instances/:name/sends", (c) => c.json(ctl.sends(c.req.param("name"))));
   app.get("/deliveries", (c) => c.json(ctl.deliveries({ instance: c.req.query("instance"), event: c.req.query("event") })));
+  app.get("/faults", (c) => c.json(ctl.fault()));
+  app.post("/faults", async (c) => {
+    const { for_ms, ...rest } = await parse(c, schemas.fault);
+    return c.json(ctl.setFault({ ...rest, forMs: for_ms }));
+  });
   app.get("/network", (c) => c.json(ctl.network()));
   app.post("/network", async (c) => c.json(ctl.setNetwork(await parse(c, schemas.network))));
   app.post("/network/release", async (c) => c.json({ released: ctl.release((await parse(c, schemas.release)).order) }));

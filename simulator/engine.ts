@@ -1,6 +1,7 @@
 // The simulated Evolution server: instance lifecycle, QR, sends and acks, inbound messages, and
 // the webhook events each of those emits, in the order EVOLUTION.md §2.6, §4.2 and §4.7 give.
 
+import { FaultInjector } from "./faults";
 import type { MediaKind } from "./messages";
 import { bytesToBase64, MESSAGE_TYPE, mediaContent, sampleMedia } from "./messages";
 import { fakePairingCode, fakeQrCode, qrDataUrl } from "./qr";
@@ -64,11 +65,13 @@ export class SimEngine {
   readonly instances = new Map<string, SimInstance>();
   readonly unregistered = new Set<string>();
   readonly hooks: WebhookDispatcher;
+  readonly faults: FaultInjector;
   readonly now: () => number;
   private mediaSeed = 0;
 
   constructor(readonly opts: SimulatorOptions) {
     this.now = opts.now ?? Date.now;
+    this.faults = new FaultInjector(() => this.now());
     this.hooks = new WebhookDispatcher({
       deliver: opts.deliver ?? ((url, init) => fetch(url, init)),
       retryDelaysMs: opts.retryDelaysMs ?? [200, 1000, 3000],
@@ -277,5 +280,6 @@ export class SimEngine {
     this.instances.clear();
     this.unregistered.clear();
     this.hooks.reset();
+    this.faults.reset();
   }
 }

@@ -28,7 +28,18 @@
  *                                            base64?, mimetype?, fileName?, caption?}, lid?, group?, fromMe?, id?, timestamp?}
  *                                            or {messages:[…]} → messages.upsert each (instance must be open); 201 {messages}
  *   POST /_sim/instances/:name/fail-sends    {count, status? = 500, message?} → the next N valid sends fail
- *   GET  /_sim/instances/:name/sends         every request received on a send route: {at, route, body (as received), status, keyId?}
+ *   GET  /_sim/instances/:name/sends         every request received on a send route: {at, route, body (as received), status, keyId?,
+ *                                            fault? (the fault mode its answer got: status/keyId are what was done)}
+ *   GET  /_sim/faults                        the server fault: {mode, scope, active, remaining, until, hits, setAt}
+ *   POST /_sim/faults                        {mode, scope? = "send", count? | for_ms?} → the same; 400 on bad input; {mode:"none"} clears.
+ *                                            mode: accept-502 (performed and recorded, webhooks as usual, then an nginx 502 page)
+ *                                            | accept-drop (performed, then the connection is dropped) | hang (not processed, never
+ *                                            answered) | accept-hang (performed, never answered) | refuse (nothing processed, the
+ *                                            connection fails at once). scope: send = /message/*, all = every Evolution route (an
+ *                                            outage). count = the next N matching requests; for_ms = until now + for_ms (then normal by
+ *                                            itself, on the `now` clock); neither = until cleared. drop/hang/refuse are realized by
+ *                                            the transport from an `x-sim-fault: drop|hang|refuse` header (node-transport.ts; the
+ *                                            workerd tests' worker/test/simulator-harness.ts); a bare app.fetch sees a marked 502.
  *   GET  /_sim/deliveries[?instance=&event=] every webhook delivery attempt: {id, event, instance, url, attempt, copy, status, error?, ms}
  *   GET  /_sim/network                       current chaos settings + held count
  *   POST /_sim/network                       {duplicate?: extra copies per delivery, delayMs?, jitterMs?, hold?: queue deliveries}
@@ -38,7 +49,9 @@
  *
  * The returned object also exposes the same operations as methods (`sim.scan(name)`, `sim.inject(name, msg)`,
  * `sim.failNextSends(name, n, status)`, `sim.setNetwork({duplicate: 1})`, `sim.release("reverse")`, `sim.sends(name)`,
- * `sim.deliveries()`, `sim.idle()` to await every in-flight delivery/ack, `sim.reset()`, `sim.close()`).
+ * `sim.deliveries()`, `sim.idle()` to await every in-flight delivery/ack, `sim.reset()`, `sim.close()`), plus
+ * `sim.setFault({mode, scope?, count?, forMs?})`, `sim.fault()`, `sim.faultLog()` (every request a fault hit) and
+ * `sim.accepted(name)` (the messages the phone really sent, faulted answers included: what exactly-once tests count).
  *
  * Webhooks: the §3.1 envelope is POSTed to the instance webhook with its `headers` (a `jwt_key` header becomes an
  * HS256 `Authorization: Bearer`), only for events in its list ([] = all), with byEvents suffixes. Failures other than
@@ -51,13 +64,16 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { controlRoutes, createControl } from "./control";
 import type { SimulatorOptions } from "./engine";
 import { SimEngine, SimError } from "./engine";
+import { faultMiddleware } from "./faults";
 import { evoError } from "./http";
 import { instanceRoutes } from "./routes-instance";
 import { messageRoutes } from "./routes-message";
 
 export type { InstanceSummary, SimControl } from "./control";
 export type { InboundInput, SimulatorOptions } from "./engine";
-export type { DeliveryAttempt, MessageRaw, RecordedSend } from "./state";
+export type { FaultHit, FaultInput, FaultMark, FaultMode, FaultScope, FaultStatus } from "./faults";
+export { FAULT_HEADER } from "./faults";
+export type { AcceptedSend, DeliveryAttempt, MessageRaw, RecordedSend } from "./state";
 export type { NetworkSettings, ReleaseOrder } from "./webhooks";
 
 export function createEvolutionSimulator(opts: SimulatorOptions) {
@@ -73,6 +89,7 @@ export function createEvolutionSimulator(opts: SimulatorOptions) {
       log(JSON.stringify({ at: "sim.request", method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started }));
     }
   });
+  app.use("*", faultMiddleware(engine.faults));
   app.get("/", (c) =>
     c.json({
       status: 200,

@@ -2,9 +2,11 @@
 // with Node's global fetch. Env: SIM_PORT; SIMULATOR_API_KEY (the global apikey, default
 // "simulator-global-key", which is what e2e/stack.ts gives the Worker as EVOLUTION_API_KEY);
 // SIM_QR_REFRESH_MS (default 30000; 0 = only on connect/"New QR"); SIM_ACK_DELAYS_MS (comma list
-// of waits before SERVER_ACK, DELIVERY_ACK, READ; default 800,2000,4000).
+// of waits before SERVER_ACK, DELIVERY_ACK, READ; default 800,2000,4000). Server faults
+// (POST /_sim/faults) drop, hold or refuse the socket through withSocketFaults.
 import { serve } from "@hono/node-server";
 import { createEvolutionSimulator } from "./index";
+import { withSocketFaults } from "./node-transport";
 
 const port = Number(process.env.SIM_PORT ?? 8081);
 const sim = createEvolutionSimulator({
@@ -14,7 +16,7 @@ const sim = createEvolutionSimulator({
   serverUrl: `http://localhost:${port}`,
 });
 
-const server = serve({ fetch: sim.app.fetch, port }, (info) => {
+const server = serve({ fetch: withSocketFaults((req, env) => sim.app.fetch(req, env)), port }, (info) => {
   console.log(`Evolution simulator on http://localhost:${info.port} — control page http://localhost:${info.port}/_sim`);
 });
 

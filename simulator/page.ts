@@ -34,6 +34,12 @@ pre{background:#f0f1f4;padding:8px;border-radius:6px;max-height:200px;overflow:a
     <input name="count" type="number" min="0" value="1" style="width:60px">
     <input name="status" type="number" min="400" max="599" value="500" style="width:70px">
     <button class="secondary">Apply</button></form>
+  <form id="fault"><strong>Server fault</strong>
+    <select name="mode"><option>none</option><option>accept-502</option><option>accept-drop</option><option>hang</option><option>accept-hang</option><option>refuse</option></select>
+    <select name="scope"><option value="send">send routes</option><option value="all">all routes</option></select>
+    <select name="unit"><option value="count">next N requests</option><option value="for_ms">for N ms</option><option value="">until cleared</option></select>
+    <input name="n" type="number" min="1" value="1" style="width:80px">
+    <button class="secondary">Apply</button> <span id="fault-now" class="muted"></span></form>
   <div id="msg" class="muted"></div>
 </section>
 <section class="cards" id="cards"></section>
@@ -51,6 +57,9 @@ function note(text) { $("#msg").textContent = text; }
 let names = "";
 async function refresh() {
   const list = await call("/instances");
+  const f = await call("/faults");
+  $("#fault-now").textContent = f.mode === "none" ? "no fault" : f.mode + " on " + f.scope + (f.active ? "" : " (ended)") +
+    (f.remaining !== null ? ", " + f.remaining + " left" : "") + (f.until ? ", until " + f.until.slice(11, 19) : "") + ", hit " + f.hits;
   const nextNames = list.map((i) => i.name).join("\\n");
   if (nextNames !== names) {
     names = nextNames;
@@ -95,6 +104,15 @@ $("#fail").addEventListener("submit", async (e) => {
   e.preventDefault();
   const f = new FormData(e.target);
   try { await call("/instances/" + encodeURIComponent(f.get("instance")) + "/fail-sends", { count: Number(f.get("count")), status: Number(f.get("status")) }); note("Saved"); }
+  catch (err) { note(err.message); }
+  refresh();
+});
+$("#fault").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const f = new FormData(e.target);
+  const body = { mode: f.get("mode"), scope: f.get("scope") };
+  if (f.get("unit") && body.mode !== "none") body[f.get("unit")] = Number(f.get("n"));
+  try { await call("/faults", body); note("Fault set"); }
   catch (err) { note(err.message); }
   refresh();
 });

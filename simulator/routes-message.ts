@@ -24,8 +24,10 @@ async function handleSend(sim: SimEngine, c: Context, route: string, build: (bod
   const inst = guard(sim, c, c.req.param("name") ?? "");
   if (inst instanceof Response) return inst;
   const body = await readBody(c);
+  const fault = sim.faults.of(c.req.raw);
   const record = (res: Response, keyId?: string) => {
-    inst.sends.push({ at: new Date(sim.now()).toISOString(), route, body: body instanceof Response ? null : body, status: res.status, keyId });
+    const at = new Date(sim.now()).toISOString();
+    inst.sends.push({ at, route, body: body instanceof Response ? null : body, status: res.status, keyId, ...(fault ? { fault } : {}) });
     return res;
   };
   if (body instanceof Response) return record(body);

@@ -39,8 +39,14 @@ export type StoredMedia = { base64?: string; url?: string; mimetype: string; fil
 
 export type StoredMessage = { raw: MessageRaw; media?: StoredMedia; updates: string[] };
 
-/** One request received on a send route, recorded exactly as it arrived. */
-export type RecordedSend = { at: string; route: string; body: unknown; status: number; keyId?: string };
+/**
+ * One request received on a send route, recorded exactly as it arrived. `status` and `keyId` are
+ * what the simulator did; `fault` (a FaultMode) says the answer was then lost (502, dropped, hung).
+ */
+export type RecordedSend = { at: string; route: string; body: unknown; status: number; keyId?: string; fault?: string };
+
+/** A message the phone actually sent: one per send that created a message, faulted answers included. */
+export type AcceptedSend = { at: string; route: string; keyId: string; number: string; jid: string; text?: string; caption?: string; fault?: string };
 
 export type FailSends = { remaining: number; status: number; message: string };
 

@@ -1,62 +1,40 @@
-// Faults injected between the Worker and the Evolution simulator: installSimulator()'s fetch
-// spy is wrapped so that, while a fault is set, Evolution requests fail the way a real network
-// fails — before (down), by hanging past the client's timeout (slow), or after the request was
-// processed (slow-after: Evolution did the work, the answer never came back in time).
+// Faults between the Worker and the Evolution simulator, as the simulator's own server faults
+// (POST /_sim/faults, realized by simulator-harness.ts): while a fault is set, Evolution requests
+// fail the way a real network fails — before (down = refuse), by hanging past the client's
+// timeout (slow = hang), or after the request was processed (slow-after = accept-hang: Evolution
+// did the work, the answer never came back in time).
 import { env } from "cloudflare:workers";
-import { vi } from "vitest";
+import type { FaultMode, FaultScope } from "../../../simulator";
 import { installSimulator } from "../simulator-harness";
 
 export type Fault = "none" | "down" | "slow" | "slow-after";
 export type EvolutionCall = { at: number; method: string; path: string; fault: Fault };
 
-/** Resolves never; rejects with the signal's reason when the caller's timeout aborts it. */
-function untilAborted(signal: AbortSignal | null | undefined): Promise<never> {
-  return new Promise((_, reject) => {
-    if (!signal) return; // no timeout: hangs, which a test would notice as its own timeout
-    if (signal.aborted) return reject(signal.reason);
-    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-  });
-}
+const MODES = { down: "refuse", slow: "hang", "slow-after": "accept-hang" } as const satisfies Record<Exclude<Fault, "none">, FaultMode>;
+const FAULTS = Object.fromEntries(Object.entries(MODES).map(([fault, mode]) => [mode, fault as Fault])) as Partial<Record<FaultMode, Fault>>;
 
 export function installFaultySimulator(opts: Parameters<typeof installSimulator>[0] = {}) {
-  const { sim, restore } = installSimulator(opts);
-  const spy = vi.mocked(globalThis.fetch);
-  const passThrough = spy.getMockImplementation();
-  if (!passThrough) throw new Error("installSimulator() should have mocked fetch");
-  const evolution = new URL(env.EVOLUTION_URL).origin;
-  let fault: Fault = "none";
-  /** Only requests whose path matches are disturbed (default: the send routes). */
-  let scope: RegExp = /^\/message\//;
-  const calls: EvolutionCall[] = [];
-
-  spy.mockImplementation(async (input, init) => {
-    const req = new Request(input, init);
-    const url = new URL(req.url);
-    if (url.origin !== evolution || fault === "none" || !scope.test(url.pathname)) return passThrough(input, init);
-    calls.push({ at: Date.now(), method: req.method, path: url.pathname, fault });
-    switch (fault) {
-      case "down":
-        throw new TypeError("Network connection lost.");
-      case "slow":
-        return untilAborted(init?.signal);
-      case "slow-after": {
-        // Evolution receives and performs the send; its answer arrives after the client gave up.
-        await passThrough(input, init);
-        return untilAborted(init?.signal);
-      }
-    }
-  });
+  // "down" has always surfaced as workerd's lost-connection error; its tests assert that message.
+  const { sim, restore } = installSimulator({ ...opts, networkErrors: { refuse: "Network connection lost.", ...opts.networkErrors } });
+  /** Every Evolution request disturbed so far (oldest first), from the simulator's fault log. */
+  const calls = (): EvolutionCall[] =>
+    sim.faultLog().flatMap((hit) => {
+      const fault = FAULTS[hit.mode];
+      return fault ? [{ at: Date.parse(hit.at), method: hit.method, path: hit.path, fault }] : [];
+    });
 
   return {
     sim,
     restore,
-    calls,
-    set(next: Fault, paths: RegExp = /^\/message\//) {
-      fault = next;
-      scope = paths;
+    get calls() {
+      return calls();
+    },
+    /** Only requests in scope are disturbed: "send" (default) = /message/*, "all" = every Evolution route. */
+    set(next: Fault, scope: FaultScope = "send") {
+      sim.setFault(next === "none" ? { mode: "none" } : { mode: MODES[next], scope });
     },
     /** The sendText calls to this instance disturbed so far. */
-    attempts: (instanceName: string) => calls.filter((c) => c.path === `/message/sendText/${instanceName}`).length,
+    attempts: (instanceName: string) => calls().filter((c) => c.path === `/message/sendText/${instanceName}`).length,
   };
 }
 
