@@ -1,4 +1,5 @@
 import { app } from "./app";
+import { sweepOutbox } from "./outbox/sweep";
 import { handleQueue } from "./queues";
 
 export { SendClock } from "./campaigns/send-clock";
@@ -8,4 +9,8 @@ export { Hub } from "./platform/realtime/hub";
 export default {
   fetch: app.fetch,
   queue: handleQueue,
+  // The cron trigger (wrangler.toml [triggers]): the outbox sweeper.
+  scheduled: async (_controller, env, ctx) => {
+    ctx.waitUntil(sweepOutbox(env).then(() => undefined));
+  },
 } satisfies ExportedHandler<Env>;

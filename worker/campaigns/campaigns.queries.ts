@@ -101,6 +101,7 @@ export async function startCampaign(db: Db, id: string, a: Audience, now: number
             contactId: contacts.id,
             status: sql<"pending">`'pending'`.as("status"),
             messageId: sql<null>`NULL`.as("message_id"),
+            outboxId: sql<null>`NULL`.as("outbox_id"),
             error: sql<null>`NULL`.as("error"),
             attempts: sql<number>`0`.as("attempts"),
             sentAt: sql<null>`NULL`.as("sent_at"),
@@ -135,11 +136,25 @@ export async function setScheduled(db: Db, id: string, at: number, now: number):
 }
 
 /** in_progress (or scheduled) → paused. Returns the row when it changed. */
-export async function pauseCampaign(db: Db, id: string, reason: string | null, now: number): Promise<CampaignRow | undefined> {
+export async function pauseCampaign(
+  db: Db,
+  id: string,
+  reason: string | null,
+  by: NonNullable<CampaignRow["pausedBy"]>,
+  now: number,
+): Promise<CampaignRow | undefined> {
   const [row] = await db
     .update(campaigns)
-    .set({ status: "paused", pauseReason: reason, updatedAt: now })
-    .where(and(eq(campaigns.id, id), eq(campaigns.status, "in_progress")))
+    .set({ status: "paused", pauseReason: reason, pausedBy: by, updatedAt: now })
+    .where(
+      and(
+        eq(campaigns.id, id),
+        // A user may also pause a campaign paused automatically: then only a user resumes it.
+        by === "user"
+          ? sql`(${campaigns.status} = 'in_progress' OR (${campaigns.status} = 'paused' AND ${campaigns.pausedBy} IS NOT 'user'))`
+          : eq(campaigns.status, "in_progress"),
+      ),
+    )
     .returning();
   return row;
 }
@@ -147,7 +162,7 @@ export async function pauseCampaign(db: Db, id: string, reason: string | null, n
 export async function resumeCampaign(db: Db, id: string, now: number): Promise<CampaignRow | undefined> {
   const [row] = await db
     .update(campaigns)
-    .set({ status: "in_progress", pauseReason: null, updatedAt: now })
+    .set({ status: "in_progress", pauseReason: null, pausedBy: null, updatedAt: now })
     .where(and(eq(campaigns.id, id), eq(campaigns.status, "paused")))
     .returning();
   return row;
@@ -190,6 +205,25 @@ export function completeStmt(db: Db, id: string, now: number) {
       ),
     )
     .returning({ id: campaigns.id });
+}
+
+/** The campaign attachment now lives in R2 under `key` (the inline copy is dropped). */
+export async function setAttachmentKey(db: Db, messageId: string, key: string): Promise<void> {
+  await db.update(campaignMessages).set({ attachmentKey: key, attachmentBase64: null }).where(eq(campaignMessages.id, messageId));
+}
+
+/** This instance's running campaigns (the breaker pauses them), or those its breaker paused (it resumes them). */
+export async function campaignsOn(db: Db, instanceId: string, which: "running" | "breaker-paused"): Promise<string[]> {
+  const rows = await db
+    .select({ id: campaigns.id })
+    .from(campaigns)
+    .where(
+      and(
+        eq(campaigns.instanceId, instanceId),
+        which === "running" ? eq(campaigns.status, "in_progress") : and(eq(campaigns.status, "paused"), eq(campaigns.pausedBy, "breaker")),
+      ),
+    );
+  return rows.map((r) => r.id);
 }
 
 /** Campaigns due to start: scheduled with scheduled_at at or before `now`. */

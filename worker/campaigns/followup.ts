@@ -4,10 +4,9 @@
 // Both are idempotent and never throw into the caller (a failed follow-up is logged).
 
 import { getContact } from "../contacts/contacts.queries";
-import { sentMessageStmts } from "../inbox/outbound";
-import { getInstance } from "../instances/instances.queries";
+import { storeSendStmt } from "../outbox/outbox";
 import { getDb } from "../platform/db/client";
-import { evolutionClientFromEnv } from "../platform/evolution/client";
+import { sendQueue } from "../platform/queues";
 import { publish } from "../platform/realtime/publish";
 import { completeStmt } from "./campaigns.queries";
 import { advanceByMessage, campaignsPendingFor, latestAnswerable, markReplied, optOut } from "./followup.queries";
@@ -86,33 +85,35 @@ async function skipEverywhere(env: Env, contactId: string): Promise<void> {
   }
 }
 
-/** Exactly one confirmation (optOut() is true once), written into the conversation too. */
+/**
+ * Exactly one confirmation (optOut() is true once), sent through the outbox (so an outage delays
+ * it instead of losing it) and written into the conversation when Evolution accepts it.
+ */
 async function confirmOptOut(env: Env, instanceId: string, contactId: string): Promise<void> {
   const db = getDb(env.DB);
-  const [instance, contact] = await Promise.all([getInstance(db, instanceId), getContact(db, contactId)]);
-  if (!instance?.evolutionToken || !contact) return;
+  const contact = await getContact(db, contactId);
+  if (!contact) return;
   try {
-    const sent = await evolutionClientFromEnv(env, { retries: 1 }).sendText(
-      { instanceName: instance.name, token: instance.evolutionToken },
-      { number: contact.whatsappNumber.replace(/\D/g, ""), text: OPT_OUT_CONFIRMATION },
-    );
-    const at = Date.now();
-    await db.batch(
-      sentMessageStmts(db, {
+    const now = Date.now();
+    const send = storeSendStmt(
+      db,
+      env,
+      {
+        key: `optout:${contactId}:${instanceId}:${now}`,
         instanceId,
-        instanceName: instance.name,
-        contactId,
-        contactName: contact.name,
-        externalId: sent.key.id,
         sender: "campaign",
+        number: contact.whatsappNumber,
+        contactId,
         type: "text",
-        text: OPT_OUT_CONFIRMATION,
+        content: OPT_OUT_CONFIRMATION,
+        mediaKey: null,
         mimeType: null,
         fileName: null,
-        at,
-      }),
+      },
+      now,
     );
-    await publish(env, "conversations");
+    await send.stmt;
+    await sendQueue(env).send({ outboxId: send.id });
   } catch (err) {
     logged("campaign.opt_out_confirmation")(err);
   }

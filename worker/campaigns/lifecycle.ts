@@ -2,8 +2,11 @@
 // pause, resume, cancel. Routes and the clock call these; each publishes "campaigns" live.
 
 import { ApiError, notFound } from "../errors";
+import { base64Bytes, putMedia } from "../inbox/media-store";
 import type { InstanceRow } from "../instances/instances.queries";
+import { redriveQueued } from "../outbox/redrive";
 import { getDb } from "../platform/db/client";
+import { stripDataUrl } from "../platform/evolution/client";
 import { newId } from "../platform/lib/ids";
 import { publish } from "../platform/realtime/publish";
 import {
@@ -20,6 +23,7 @@ import {
   startCampaign,
   updateCampaignStatus,
 } from "./campaigns.queries";
+import { campaignMediaKey } from "./handout";
 import { encodeWindow, type SendWindow } from "./pacing";
 
 export type NewCampaign = {
@@ -37,6 +41,12 @@ const audienceOf = (c: CampaignRow): Audience => ({ tags: c.targetTags, match: c
 
 export async function createCampaign(env: Env, input: NewCampaign, now = Date.now()): Promise<string> {
   const id = newId("campaign");
+  const messageId = newId("campaignMessage");
+  // The attachment goes to R2 once; every send of the campaign reads that object.
+  const attachment = input.message.attachmentBase64;
+  const attachmentKey = attachment ? campaignMediaKey(id, messageId) : null;
+  if (attachment && attachmentKey)
+    await putMedia(env, attachmentKey, base64Bytes(stripDataUrl(attachment).data), input.message.mimeType ?? "application/octet-stream");
   await insertCampaign(
     getDb(env.DB),
     {
@@ -56,10 +66,10 @@ export async function createCampaign(env: Env, input: NewCampaign, now = Date.no
       updatedAt: now,
     },
     {
-      id: newId("campaignMessage"),
+      id: messageId,
       campaignId: id,
       content: input.message.content,
-      attachmentBase64: input.message.attachmentBase64,
+      attachmentKey,
       attachmentMimeType: input.message.mimeType,
       attachmentFileName: input.message.fileName,
       timestamp: now,
@@ -114,7 +124,7 @@ export async function pause(env: Env, id: string, now = Date.now()): Promise<voi
     await cancelSchedule(env, row, now);
     return;
   }
-  if (!(await pauseCampaign(getDb(env.DB), id, "Paused by a user", now))) throw wrongState(row, "pause");
+  if (!(await pauseCampaign(getDb(env.DB), id, "Paused by a user", "user", now))) throw wrongState(row, "pause");
   await publish(env, "campaigns", id, { status: "paused" });
 }
 
@@ -139,12 +149,15 @@ export async function pauseNotConnected(env: Env, campaignIds: string[], instanc
   const reason = instance
     ? `Instance ${instance.name} is not connected${instance.disconnectReason ? `: ${instance.disconnectReason}` : ""}`
     : "The sending instance was deleted";
-  for (const id of campaignIds) await autoPause(env, id, reason);
+  for (const id of campaignIds) await autoPause(env, id, reason, "disconnected");
 }
 
-/** Automatic pause (instance disconnected): no-op unless the campaign is running. */
-export async function autoPause(env: Env, id: string, reason: string, now = Date.now()): Promise<boolean> {
-  const row = await pauseCampaign(getDb(env.DB), id, reason, now);
+/**
+ * Automatic pause: the instance disconnected, or its breaker opened (Evolution unreachable; the
+ * breaker resumes it when Evolution answers). No-op unless the campaign is running.
+ */
+export async function autoPause(env: Env, id: string, reason: string, by: "disconnected" | "breaker", now = Date.now()): Promise<boolean> {
+  const row = await pauseCampaign(getDb(env.DB), id, reason, by, now);
   if (row) await publish(env, "campaigns", id, { status: "paused", pause_reason: reason });
   return Boolean(row);
 }
@@ -161,5 +174,7 @@ export async function cancel(env: Env, id: string, now = Date.now()): Promise<vo
   const row = await mustGet(env, id);
   const cancelled = await cancelCampaign(getDb(env.DB), id, now);
   if (!cancelled) throw wrongState(row, "cancel");
+  // Sends already handed out and waiting (paused, breaker) are called off by the consumer.
+  await redriveQueued(env, { campaignId: id });
   await publish(env, "campaigns", id, { status: "cancelled" });
 }

@@ -4,9 +4,10 @@
 //   pending (attempts 0)  → skipped          (cancel, opt-out; counter in the same batch)
 // Each counter statement is guarded by the same condition as the recipient statement it rides
 // with, and both run in one transaction: sent + failed + skipped + pending = contact_count always.
-import { and, asc, count, eq, gt, lt, sql } from "drizzle-orm";
+import { and, asc, count, eq, getTableColumns, gt, isNull, lt, type SQL, sql } from "drizzle-orm";
+import type { NewOutboxRow } from "../outbox/outbox.queries";
 import type { Db } from "../platform/db/client";
-import { campaigns, contacts, campaignRecipients as r } from "../platform/db/schema";
+import { campaigns, contacts, outbox, campaignRecipients as r } from "../platform/db/schema";
 
 export type RecipientRow = typeof r.$inferSelect;
 export type RecipientStatus = RecipientRow["status"];
@@ -29,26 +30,6 @@ export async function nextUnclaimed(db: Db, campaignId: string, after: string, l
 }
 
 /**
- * The idempotency check: claims the recipient for one send. Succeeds once per recipient, and
- * only while its campaign is in progress — so after pause/cancel returns no new send starts.
- */
-export async function claim(db: Db, campaignId: string, contactId: string, now: number): Promise<boolean> {
-  const rows = await db
-    .update(r)
-    .set({ attempts: sql`${r.attempts} + 1`, updatedAt: now })
-    .where(
-      and(
-        pk(campaignId, contactId),
-        eq(r.status, "pending"),
-        eq(r.attempts, 0),
-        sql`EXISTS (SELECT 1 FROM ${campaigns} WHERE ${campaigns.id} = ${campaignId} AND ${campaigns.status} = 'in_progress')`,
-      ),
-    )
-    .returning({ id: r.contactId });
-  return rows.length === 1;
-}
-
-/**
  * Whether a campaign send to this contact from this instance is claimed but not yet recorded:
  * its send.message echo can arrive before the sender has stored the message (EVOLUTION.md §3.7).
  */
@@ -60,14 +41,6 @@ export async function campaignSendInFlight(db: Db, instanceId: string, contactId
     .where(and(eq(r.contactId, contactId), eq(r.status, "pending"), gt(r.attempts, 0), eq(campaigns.instanceId, instanceId)))
     .limit(1);
   return rows.length > 0;
-}
-
-/** Gives a claim back when the send certainly did not leave (e.g. the instance was closed). */
-export async function releaseClaim(db: Db, campaignId: string, contactId: string, now: number): Promise<void> {
-  await db
-    .update(r)
-    .set({ attempts: sql`${r.attempts} - 1`, updatedAt: now })
-    .where(and(pk(campaignId, contactId), eq(r.status, "pending"), gt(r.attempts, 0)));
 }
 
 export function recordSentStmts(db: Db, campaignId: string, contactId: string, messageId: string, now: number) {
@@ -96,6 +69,20 @@ export function recordFailedStmts(db: Db, campaignId: string, contactId: string,
   ] as const;
 }
 
+/** A claimed recipient whose send was called off (campaign cancelled, opted out since the hand-out) → skipped. */
+export function skipClaimedStmts(db: Db, campaignId: string, contactId: string, reason: string, now: number) {
+  return [
+    db
+      .update(campaigns)
+      .set({ skipped: sql`${campaigns.skipped} + 1`, updatedAt: now })
+      .where(and(eq(campaigns.id, campaignId), stillClaimed(campaignId, contactId))),
+    db
+      .update(r)
+      .set({ status: "skipped", error: reason, updatedAt: now })
+      .where(and(pk(campaignId, contactId), eq(r.status, "pending"), gt(r.attempts, 0))),
+  ] as const;
+}
+
 /** An unclaimed recipient that must not be sent (opted out since the snapshot) → skipped. */
 export function skipStmts(db: Db, campaignId: string, contactId: string, reason: string, now: number) {
   return [
@@ -111,12 +98,13 @@ export function skipStmts(db: Db, campaignId: string, contactId: string, reason:
 }
 
 /**
- * Claims older than `before` whose outcome was never recorded (the consumer died between the
- * Evolution call and the record). At-most-once: they are failed with an explicit error, never
- * re-sent — a duplicate WhatsApp message is worse than a missing one.
+ * Claims from before the outbox older than `before` whose outcome was never recorded (the
+ * consumer died between the Evolution call and the record): failed with an explicit error,
+ * never re-sent — nothing can tell whether they went out.
  */
 export async function failStaleClaims(db: Db, campaignId: string, before: number, now: number): Promise<void> {
-  const stale = and(eq(r.campaignId, campaignId), eq(r.status, "pending"), gt(r.attempts, 0), lt(r.updatedAt, before));
+  // Claims with an outbox row are the outbox's to settle (it reconciles, retries and sweeps them).
+  const stale = and(eq(r.campaignId, campaignId), eq(r.status, "pending"), gt(r.attempts, 0), isNull(r.outboxId), lt(r.updatedAt, before));
   await db.batch([
     db
       .update(campaigns)
@@ -139,7 +127,7 @@ export async function pendingSplit(db: Db, campaignId: string): Promise<{ unclai
     .select({
       unclaimed: sql<number>`coalesce(sum(${r.attempts} = 0), 0)`,
       claimed: sql<number>`coalesce(sum(${r.attempts} > 0), 0)`,
-      oldestClaim: sql<number | null>`min(CASE WHEN ${r.attempts} > 0 THEN ${r.updatedAt} END)`,
+      oldestClaim: sql<number | null>`min(CASE WHEN ${r.attempts} > 0 AND ${r.outboxId} IS NULL THEN ${r.updatedAt} END)`,
     })
     .from(r)
     .where(and(eq(r.campaignId, campaignId), eq(r.status, "pending")));
@@ -160,4 +148,50 @@ export async function listRecipients(db: Db, campaignId: string, status: Recipie
     .where(and(eq(r.campaignId, campaignId), status ? eq(r.status, status) : undefined, after ? gt(r.contactId, after) : undefined))
     .orderBy(asc(r.contactId))
     .limit(limit);
+}
+
+/**
+ * The hand-out of one recipient, for a db.batch: the claim (unclaimed, campaign running) names
+ * its outbox row, and the row is stored only if that claim took — so a recipient has at most one
+ * send, and a send never exists for a recipient the campaign did not give it.
+ */
+export function claimForSendStmts(db: Db, campaignId: string, contactId: string, send: NewOutboxRow & { id: string }, now: number) {
+  // drizzle's INSERT … SELECT wants every column, in table order (the defaults spelled out).
+  const full: Record<string, unknown> = {
+    attempts: 0,
+    uncertain: 0,
+    externalId: null,
+    firstAttemptAt: null,
+    leaseUntil: null,
+    error: null,
+    retryable: null,
+    ...send,
+  };
+  const fields = Object.fromEntries(Object.entries(getTableColumns(outbox)).map(([key, col]) => [key, sql`${full[key] ?? null}`.as(col.name)])) as Record<
+    keyof typeof outbox.$inferInsert,
+    SQL.Aliased
+  >;
+  return [
+    db
+      .update(r)
+      .set({ attempts: sql`${r.attempts} + 1`, outboxId: send.id, updatedAt: now })
+      .where(
+        and(
+          pk(campaignId, contactId),
+          eq(r.status, "pending"),
+          eq(r.attempts, 0),
+          sql`EXISTS (SELECT 1 FROM ${campaigns} WHERE ${campaigns.id} = ${campaignId} AND ${campaigns.status} = 'in_progress')`,
+        ),
+      )
+      .returning({ contactId: r.contactId }),
+    db
+      .insert(outbox)
+      .select(
+        db
+          .select(fields)
+          .from(r)
+          .where(and(pk(campaignId, contactId), eq(r.outboxId, send.id))),
+      )
+      .onConflictDoNothing(),
+  ] as const;
 }

@@ -1,19 +1,20 @@
 import { DurableObject } from "cloudflare:workers";
 import { getInstance } from "../instances/instances.queries";
+import { Breaker } from "../outbox/breaker";
+import { redriveQueued } from "../outbox/redrive";
 import { getDb } from "../platform/db/client";
-import { campaignQueue } from "../platform/queues";
+import { campaignQueue, sendQueue } from "../platform/queues";
 import { publish } from "../platform/realtime/publish";
-import type { CampaignSendMessage } from "../shared/queues";
-import { type CampaignRow, completeStmt, getCampaigns } from "./campaigns.queries";
+import { breakerHooks } from "./breaker-hooks";
+import { type CampaignRow, completeStmt, getCampaign, getCampaigns } from "./campaigns.queries";
+import { handOut } from "./handout";
 import { canSend, pauseNotConnected, startDue } from "./lifecycle";
 import { capDay, inWindow, isUnpaced, nextCapDay, nextWindowOpen, pacingOf, slotGapMs } from "./pacing";
 import { failStaleClaims, nextUnclaimed, pendingSplit } from "./recipients.queries";
 
-/** Paced messages reach the queue this long before their slot; the consumer waits out the rest. */
-export const LEAD_MS = 2_000;
 const UNPACED_CHUNK = 1_000;
 const RECHECK_MS = 1_000;
-/** A claim this old with no outcome: the consumer died mid-send (never re-sent, see failStaleClaims). */
+/** A pre-outbox claim this old with no outcome: the consumer died mid-send (never re-sent, see failStaleClaims). */
 const STALE_CLAIM_MS = 5 * 60_000;
 /** Unclaimed recipients that made no progress this long after dispatch are handed out again. */
 const STALL_MS = 60_000;
@@ -22,13 +23,28 @@ type Cap = { day: string; n: number };
 type Stall = { unclaimed: number; since: number };
 
 /**
- * The send clock of one WhatsApp instance (addressed by instance id). Every campaign on the
- * number registers here; the alarm hands out send slots — one per 60 s / per_minute (± jitter),
- * round-robin across the campaigns, inside each one's window and daily cap — as CAMPAIGN_QUEUE
- * messages carrying the slot time. The clock decides *when*; the consumer's claim in D1
- * decides *whether* (pause, cancel, duplicates), so a stale or repeated message is harmless.
+ * The send clock of one WhatsApp instance (addressed by instance id), and its outbox's circuit
+ * breaker. Every campaign on the number registers here; the alarm hands recipients out — one
+ * per 60 s / per_minute (± jitter) at its slot, round-robin across the campaigns, inside each
+ * one's window and daily cap; unpaced, a chunk at a time — as outbox rows (handout.ts) queued
+ * for the outbox consumer. The clock decides *when*; the outbox's claim decides *whether*.
+ * The breaker (worker/outbox/breaker.ts) pauses the instance's campaigns while Evolution is
+ * unreachable and resumes them, with every held send, when it answers again.
  */
 export class SendClock extends DurableObject<Env> {
+  private readonly breaker = new Breaker(
+    this.ctx.storage,
+    this.env,
+    this.ctx.id.name ?? "",
+    breakerHooks(this.env, this.ctx.id.name ?? "", (id) => this.register(id, true)),
+  );
+
+  /** Sends through this instance ended with no answer, a timeout or a 5xx (the breaker counts them). */
+  async reportOutage(n: number, error: string): Promise<void> {
+    const probeAt = await this.breaker.report(n, error, Date.now());
+    if (probeAt !== null) await this.armAt(probeAt);
+  }
+
   private get db() {
     return getDb(this.env.DB);
   }
@@ -36,11 +52,17 @@ export class SendClock extends DurableObject<Env> {
     return this.ctx.id.name ?? "";
   }
 
-  /** Adds a running campaign; `rescan` (resume) hands out again whatever is still unclaimed. */
+  /**
+   * Adds a running campaign; `rescan` (resume) hands out again whatever is still unclaimed and
+   * re-drives the sends it had handed out before the pause.
+   */
   async register(campaignId: string, rescan = false): Promise<void> {
     const active = (await this.ctx.storage.get<string[]>("active")) ?? [];
     if (!active.includes(campaignId)) await this.ctx.storage.put("active", [...active, campaignId]);
-    if (rescan) await this.ctx.storage.delete([`cursor:${campaignId}`, `stall:${campaignId}`]);
+    if (rescan) {
+      await this.ctx.storage.delete([`cursor:${campaignId}`, `stall:${campaignId}`]);
+      await redriveQueued(this.env, { campaignId });
+    }
     await this.armAt(Date.now());
   }
 
@@ -52,12 +74,13 @@ export class SendClock extends DurableObject<Env> {
   }
 
   async state() {
-    const [active, scheduled, next] = await Promise.all([
+    const [active, scheduled, next, breaker] = await Promise.all([
       this.ctx.storage.get<string[]>("active"),
       this.ctx.storage.get<Record<string, number>>("scheduled"),
       this.ctx.storage.get<number>("next"),
+      this.breaker.state(),
     ]);
-    return { active: active ?? [], scheduled: scheduled ?? {}, next: next ?? null, alarm: await this.ctx.storage.getAlarm() };
+    return { active: active ?? [], scheduled: scheduled ?? {}, next: next ?? null, breaker: breaker ?? null, alarm: await this.ctx.storage.getAlarm() };
   }
 
   private async armAt(at: number): Promise<void> {
@@ -68,8 +91,11 @@ export class SendClock extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const now = Date.now();
     let wake = await this.startScheduled(now);
+    const probe = await this.breaker.probeIfDue(now);
+    if (probe !== null) wake = Math.min(wake ?? probe, probe);
     const active = (await this.ctx.storage.get<string[]>("active")) ?? [];
-    if (active.length) {
+    // While the breaker is open its campaigns are paused: nothing to hand out.
+    if (active.length && probe === null) {
       const next = await this.tick(active, now);
       if (next !== null) wake = Math.min(wake ?? next, next);
     }
@@ -136,17 +162,17 @@ export class SendClock extends DurableObject<Env> {
     for (const c of ready.filter((r) => isUnpaced(pacingOf(r)))) {
       const ids = await this.take(c, UNPACED_CHUNK, now);
       if (ids.length) {
-        await this.enqueue(ids.map((contact_id) => ({ v: 1, campaign_id: c.id, contact_id })));
+        await this.enqueue(campaignQueue(this.env), await this.handOut(c.id, ids, now));
         soon(now);
       } else soon(await this.finishing(c, now));
     }
 
-    // Paced campaigns share one slot clock: one slot per pass, round-robin.
+    // Paced campaigns share one slot clock: one slot per pass, round-robin, each recipient
+    // handed out and queued at its slot (the consumer sends it at once).
     const paced = ready.filter((r) => !isUnpaced(pacingOf(r)));
     if (paced.length) {
-      // Every slot lies at least LEAD_MS ahead, so its message reaches the consumer before it.
-      const slot = Math.max((await this.ctx.storage.get<number>("next")) ?? 0, now + LEAD_MS);
-      if (slot - now > LEAD_MS + 50) soon(slot - LEAD_MS);
+      const slot = Math.max((await this.ctx.storage.get<number>("next")) ?? 0, now);
+      if (slot - now > 20) soon(slot);
       else {
         const rr = ((await this.ctx.storage.get<number>("rr")) ?? 0) % paced.length;
         let handed = false;
@@ -157,10 +183,12 @@ export class SendClock extends DurableObject<Env> {
             soon(await this.finishing(c, now));
             continue;
           }
-          await this.enqueue([{ v: 1, campaign_id: c.id, contact_id: id, slot_at: slot }]);
-          const next = slot + slotGapMs(pacingOf(c));
+          const sends = await this.handOut(c.id, [id], now);
+          // A skipped recipient (opted out since the start) gives its slot to the next one.
+          const next = sends.length ? slot + slotGapMs(pacingOf(c)) : slot;
+          await this.enqueue(sendQueue(this.env), sends);
           await this.ctx.storage.put({ next, rr: (rr + i + 1) % paced.length });
-          soon(next - LEAD_MS);
+          soon(next);
           handed = true;
         }
       }
@@ -206,8 +234,13 @@ export class SendClock extends DurableObject<Env> {
     return now + (split.claimed && !split.unclaimed ? RECHECK_MS : RECHECK_MS * 2);
   }
 
-  private async enqueue(bodies: CampaignSendMessage[]): Promise<void> {
-    for (let i = 0; i < bodies.length; i += 100)
-      await campaignQueue(this.env).sendBatch(bodies.slice(i, i + 100).map((body) => ({ body, contentType: "json" })));
+  private async handOut(campaignId: string, contactIds: string[], now: number): Promise<string[]> {
+    const c = await getCampaign(this.db, campaignId);
+    return c ? handOut(this.env, c, contactIds, now) : [];
+  }
+
+  private async enqueue(queue: ReturnType<typeof sendQueue>, outboxIds: string[]): Promise<void> {
+    for (let i = 0; i < outboxIds.length; i += 100)
+      await queue.sendBatch(outboxIds.slice(i, i + 100).map((outboxId) => ({ body: { outboxId }, contentType: "json" as const })));
   }
 }

@@ -178,14 +178,22 @@ export async function updateMessage(db: Db, id: string, patch: Partial<Pick<Mess
   return row;
 }
 
+/** Why a pending message of ours is not out yet (waiting for the WhatsApp server, retrying), shown on its bubble. */
+export function pendingNoteStmt(db: Db, id: string, note: string) {
+  return db
+    .update(messages)
+    .set({ error: note.slice(0, 1000), updatedAt: NOW })
+    .where(and(eq(messages.id, id), eq(messages.status, "pending"), isNull(messages.externalId)))
+    .returning({ id: messages.id, conversationId: messages.conversationId });
+}
+
 /** pending → failed with the reason (a message already sent stays sent). */
-export async function failPending(db: Db, id: string, error: string) {
-  const [row] = await db
+export function failPendingStmt(db: Db, id: string, error: string) {
+  return db
     .update(messages)
     .set({ status: "failed", error, updatedAt: NOW })
     .where(and(eq(messages.id, id), eq(messages.status, "pending"), isNull(messages.externalId)))
-    .returning();
-  return row;
+    .returning({ id: messages.id, conversationId: messages.conversationId });
 }
 
 /** failed → pending for a retry from the dashboard. */

@@ -1,12 +1,17 @@
-// The one recorder of a message we send, whoever sends it:
-//   queueOutbound — the dashboard user, an agent, a menu (sender "workflow"): stored pending
-//     (bytes to R2), answered at once, sent by the SEND_QUEUE consumer (worker/inbox/send.queue.ts);
-//   sentMessageStmts — a message already sent inline (a campaign send, the opt-out confirmation):
-//     recorded with Evolution's key.id in the caller's own db.batch.
+// The one recorder of a message we send, in the conversation, whoever sends it:
+//   queueOutbound — the dashboard user, an agent, a menu (sender "workflow"): the message stored
+//     pending (bytes to R2) with its outbox row in one batch, answered at once, sent by the
+//     outbox (worker/outbox/send.queue.ts);
+//   sentMessageStmts — an outbox send without a message yet (a campaign send, the opt-out
+//     confirmation), recorded with Evolution's key.id when the outbox settles it.
 // Both write the message row and move the conversation forward with the same statements.
 
 import { onHumanMessage } from "../agents/hooks";
+import { getContact } from "../contacts/contacts.queries";
 import { ApiError } from "../errors";
+import { messageSendFor } from "../outbox/legacy";
+import { retryHorizonMs, storeSendStmt } from "../outbox/outbox";
+import { retryFailedOutbox } from "../outbox/outbox.queries";
 import { type Db, getDb, type Stmt } from "../platform/db/client";
 import { stripDataUrl } from "../platform/evolution/client";
 import { validationError } from "../platform/http/validate";
@@ -57,6 +62,8 @@ export async function queueOutbound(env: Env, from: ConversationRow, input: Send
   if (!instanceId) throw new ApiError(422, "instance_gone", "This conversation's WhatsApp instance was deleted; start a new conversation");
   const db = getDb(env.DB);
   const conv = from.status === "active" ? from : await activeFor(env, from, instanceId);
+  const contact = await getContact(db, conv.contactId);
+  if (!contact) throw new ApiError(422, "contact_gone", "This conversation's contact was deleted");
   const id = newId("message");
   const media = decode(input);
   const mediaKey = media ? mediaKeyFor(instanceId, id) : null;
@@ -64,8 +71,28 @@ export async function queueOutbound(env: Env, from: ConversationRow, input: Send
   const now = Date.now();
   const fileName = input.file_name ?? (input.type === "document" ? "document" : null);
   const caption = input.type === "audio" ? null : (input.caption ?? null);
-  await db.batch(
-    messageStmts(db, {
+  const text = input.type === "text" ? (input.content ?? "") : caption;
+  const send = storeSendStmt(
+    db,
+    env,
+    {
+      key: `message:${id}`,
+      instanceId,
+      sender,
+      number: contact.whatsappNumber,
+      messageId: id,
+      contactId: contact.id,
+      type: input.type,
+      content: text,
+      mediaKey,
+      mimeType: media?.mimeType ?? null,
+      fileName,
+    },
+    now,
+  );
+  await db.batch([
+    send.stmt,
+    ...messageStmts(db, {
       id,
       conversationId: conv.id,
       instanceId,
@@ -78,19 +105,21 @@ export async function queueOutbound(env: Env, from: ConversationRow, input: Send
       mediaKey,
       status: "pending",
       sender,
+      outboxId: send.id,
     }),
-  );
+  ]);
   if (sender === "user") await onHumanMessage(env, conv.id); // a human took over: the agent steps back
-  await sendQueue(env).send({ messageId: id });
+  await sendQueue(env).send({ outboxId: send.id });
   await publishMessage(env, id, conv.id);
   const row = await getMessage(db, id);
   if (!row) throw new Error("message vanished after insert");
   return row;
 }
 
-/** A message we already sent inline (Evolution answered with its key.id), to record in the caller's batch. */
+/** An outbox send Evolution accepted (with its key.id) that has no conversation message yet. */
 export type SentMessage = {
   instanceId: string;
+  outboxId: string;
   instanceName: string;
   contactId: string;
   contactName: string | null;
@@ -134,6 +163,7 @@ export function sentMessageStmts(db: Db, m: SentMessage): [Stmt, Stmt, Stmt] {
       externalId: m.externalId,
       status: "sent",
       sender: m.sender,
+      outboxId: m.outboxId,
     }),
   ];
 }
@@ -172,13 +202,17 @@ async function activeFor(env: Env, archived: ConversationRow, instanceId: string
   return row;
 }
 
+/** A failed message of ours back to pending, its outbox row queued again (still reconciled first if it may have gone out). */
 export async function retryOutbound(env: Env, conversationId: string, messageId: string): Promise<MessageRow> {
   const db = getDb(env.DB);
   const current = await getMessage(db, messageId);
   if (!current || current.conversationId !== conversationId) throw new ApiError(404, "not_found", "Message not found");
-  const row = await requeueFailed(db, messageId);
-  if (!row) throw new ApiError(409, "conflict", `Only a failed message of ours can be retried (this one is ${current.status})`);
-  await sendQueue(env).send({ messageId });
+  const sendable = current.outboxId ? await retryFailedOutbox(db, current.outboxId, Date.now(), retryHorizonMs(env)) : undefined;
+  const row = sendable || !current.outboxId ? await requeueFailed(db, messageId) : undefined;
+  // A message that failed before the outbox existed gets its row now.
+  const outboxId = row ? (current.outboxId ?? (await messageSendFor(env, messageId))) : null;
+  if (!row || !outboxId) throw new ApiError(409, "conflict", `Only a failed message of ours can be retried (this one is ${current.status})`);
+  await sendQueue(env).send({ outboxId });
   await publish(env, "messages", messageId, { conversation_id: conversationId });
   return row;
 }

@@ -4,6 +4,7 @@
 import { onCampaignReceipt } from "../campaigns/followup";
 import { storedEnvelope } from "../instances/delivery";
 import { settleWebhookEventsStmt } from "../instances/webhook-events.queries";
+import { advanceOutboxStmt } from "../outbox/outbox.queries";
 import type { Stmt } from "../platform/db/client";
 import { type InboxCtx, NO_MESSAGE_KEY, type Outcome } from "./context";
 import { previewDeletedStmt } from "./conversations.queries";
@@ -48,7 +49,11 @@ export async function ingestUpdate(ctx: InboxCtx, items: UpdateItem[]): Promise<
     const keyId = item.keyId;
     const status = statusOfAck(item.status);
     if (!keyId || ignoredJidReason(item.remoteJid ?? "") || !status) continue;
-    const [changed, found] = await ctx.db.batch([advanceStatusStmt(ctx.db, ctx.instance.id, keyId, status), byExternalQuery(ctx.db, ctx.instance.id, keyId)]);
+    const [changed, found] = await ctx.db.batch([
+      advanceStatusStmt(ctx.db, ctx.instance.id, keyId, status),
+      byExternalQuery(ctx.db, ctx.instance.id, keyId),
+      ...outboxReceipt(ctx, keyId, status),
+    ]);
     for (const m of changed) ctx.changes.message(m.id, m.conversationId);
     if (changed.length) campaignReceipt(ctx, keyId, status);
     if (found.length) applied = true;
@@ -91,6 +96,11 @@ function bestStatus(rows: HeldRow[], keyId: string): MessageStatus | null {
   return best;
 }
 
+/** Our send's outbox row follows its receipts (delivered, read). */
+function outboxReceipt(ctx: InboxCtx, keyId: string, status: MessageStatus): Stmt[] {
+  return status === "delivered" || status === "read" ? [advanceOutboxStmt(ctx.db, ctx.instance.id, keyId, status)] : [];
+}
+
 /** A campaign recipient's message moved forward: its row follows (after the event is settled). */
 function campaignReceipt(ctx: InboxCtx, keyId: string, status: MessageStatus): void {
   if (status === "delivered" || status === "read") ctx.changes.after.push(() => onCampaignReceipt(ctx.env, ctx.instance.id, keyId, status));
@@ -105,7 +115,7 @@ export async function applyHeld(ctx: InboxCtx, keyId: string, found?: { updates:
   const processed = [...updates, ...deletes].map((r) => r.id);
   const stmts: Stmt[] = [];
   if (status) {
-    stmts.push(advanceStatusStmt(db, ctx.instance.id, keyId, status));
+    stmts.push(advanceStatusStmt(db, ctx.instance.id, keyId, status), ...outboxReceipt(ctx, keyId, status));
     campaignReceipt(ctx, keyId, status);
   }
   // A held delete happened when it reached us, before its message did.

@@ -4,18 +4,21 @@ import { z } from "zod";
 
 const id = z.string().min(1).max(64);
 
-/** SEND_QUEUE: one outbound inbox message to send (its id is the idempotency key). */
+/**
+ * SEND_QUEUE and CAMPAIGN_QUEUE: one outbox row to send (worker/outbox/). The row holds the
+ * idempotency key and the state; the queue message only says "look at it now".
+ */
+export const outboxJob = z.object({ outboxId: id });
+export type OutboxJob = z.infer<typeof outboxJob>;
+
+/** SEND_QUEUE before the outbox: one inbox message by id (still read, so none queued at a deploy is lost). */
 export const sendJob = z.object({ messageId: id });
-export type SendJob = z.infer<typeof sendJob>;
 
 /** MEDIA_QUEUE: one inbound message whose media to fetch from Evolution into R2. */
 export const mediaJob = z.object({ messageId: id });
 export type MediaJob = z.infer<typeof mediaJob>;
 
-/**
- * CAMPAIGN_QUEUE: one recipient of one campaign. The recipient's primary key
- * (campaign_id, contact_id) is the idempotency key the consumer claims in D1.
- */
+/** CAMPAIGN_QUEUE before the outbox: one recipient (recognised and dropped; the send clock hands it out again). */
 export const campaignSendMessage = z.object({
   v: z.literal(1),
   campaign_id: id,
@@ -23,7 +26,6 @@ export const campaignSendMessage = z.object({
   /** The send slot the clock handed out (epoch ms); absent when the campaign is unpaced. */
   slot_at: z.number().int().optional(),
 });
-export type CampaignSendMessage = z.infer<typeof campaignSendMessage>;
 
 /**
  * AI_REPLY_QUEUE: one inbound message an agent may answer. `agentId` is who would answer when

@@ -13,6 +13,7 @@ export const ID_PREFIXES = {
   webhookEvent: "whe",
   workflow: "wf",
   conversationState: "cst",
+  outbox: "obx",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -142,9 +142,9 @@ export function scriptedModel(results: LanguageModelV4GenerateResult[], before?:
 }
 
 export const messagesOf = (conversationId: string) =>
-  env.DB.prepare("SELECT id, sender, content, from_me, status FROM messages WHERE conversation_id = ? ORDER BY timestamp, id")
+  env.DB.prepare("SELECT id, sender, content, from_me, status, outbox_id FROM messages WHERE conversation_id = ? ORDER BY timestamp, id")
     .bind(conversationId)
-    .all<{ id: string; sender: string; content: string | null; from_me: number; status: string }>()
+    .all<{ id: string; sender: string; content: string | null; from_me: number; status: string; outbox_id: string | null }>()
     .then((r) => r.results);
 
 export const convState = (id: string) =>

@@ -40,7 +40,9 @@ describe("agent replies", () => {
     expect(model.doGenerateCalls).toHaveLength(1);
     const agentMsgs = (await messagesOf(conversationId)).filter((m) => m.sender === "agent");
     expect(agentMsgs).toEqual([expect.objectContaining({ content: "Olá Ana! Como posso ajudar?", from_me: 1, status: "pending" })]);
-    expect(sendQueue.sent).toEqual([{ body: { messageId: agentMsgs[0]?.id }, delaySeconds: undefined }]);
+    // Stored with its outbox row, which the send queue is told to send.
+    expect(agentMsgs[0]?.outbox_id).toMatch(/^obx_/);
+    expect(sendQueue.sent).toEqual([{ body: { outboxId: agentMsgs[0]?.outbox_id }, delaySeconds: undefined }]);
 
     // Redelivery of the same jobs changes nothing (already answered).
     await runJobs(

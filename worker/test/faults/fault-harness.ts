@@ -44,3 +44,10 @@ export function setEvolutionTimeout(ms: number | undefined): void {
   if (ms === undefined) delete vars.EVOLUTION_TIMEOUT_MS;
   else vars.EVOLUTION_TIMEOUT_MS = String(ms);
 }
+
+/** OUTBOX_RETRY_HORIZON_MS for the outbox (read whenever a send is stored or retried). */
+export function setRetryHorizon(ms: number | undefined): void {
+  const vars = env as { OUTBOX_RETRY_HORIZON_MS?: string };
+  if (ms === undefined) delete vars.OUTBOX_RETRY_HORIZON_MS;
+  else vars.OUTBOX_RETRY_HORIZON_MS = String(ms);
+}

@@ -15,7 +15,7 @@ const tables = (Object.values(schema) as unknown[]).filter(
 type ColumnInfo = { name: string; type: string; notnull: number; pk: number };
 
 describe("migrated database agrees with the drizzle schema", () => {
-  it("has exactly the twelve tables of PRODUCT.md §3", async () => {
+  it("has exactly the tables of PRODUCT.md §3 and the outbox (§7)", async () => {
     const { results } = await env.DB.prepare(
       "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name != 'd1_migrations' ORDER BY name",
     ).all<{ name: string }>();
@@ -33,6 +33,7 @@ describe("migrated database agrees with the drizzle schema", () => {
       "conversations",
       "instances",
       "messages",
+      "outbox",
       "webhook_events",
       "workflow_templates",
     ]);

@@ -33,6 +33,9 @@ export const campaigns = sqliteTable(
     windowStart: text("window_start"),
     windowEnd: text("window_end"),
     pauseReason: text("pause_reason"),
+    // Who paused it: a user (only a user resumes it), a disconnected instance, or the instance's
+    // circuit breaker (Evolution unreachable: resumed by the breaker when Evolution answers again).
+    pausedBy: text("paused_by", { enum: ["user", "disconnected", "breaker"] }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     startedAt: integer("started_at"),
@@ -49,7 +52,10 @@ export const campaignMessages = sqliteTable(
       .notNull()
       .references((): AnySQLiteColumn => campaigns.id, { onDelete: "cascade" }),
     content: text("content").notNull().default(""),
+    // Before the outbox: the attachment inline (kept readable; new campaigns put it in R2).
     attachmentBase64: text("attachment_base64"),
+    // R2 key of the attachment (every campaign send of it reads the same object).
+    attachmentKey: text("attachment_key"),
     attachmentMimeType: text("attachment_mime_type"),
     attachmentFileName: text("attachment_file_name"),
     timestamp: integer("timestamp").notNull().default(now),
@@ -73,6 +79,8 @@ export const campaignRecipients = sqliteTable(
       .notNull()
       .default("pending"),
     messageId: text("message_id"),
+    // The recipient's send in the outbox; set when the send clock hands the recipient out (its claim).
+    outboxId: text("outbox_id"),
     error: text("error"),
     attempts: integer("attempts").notNull().default(0),
     sentAt: integer("sent_at"),

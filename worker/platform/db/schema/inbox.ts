@@ -62,6 +62,8 @@ export const messages = sqliteTable(
       .default("pending"),
     error: text("error"),
     sender: text("sender", { enum: ["contact", "user", "agent", "campaign", "phone", "workflow"] }).notNull(),
+    // Our sends: their row in the outbox (worker/outbox/).
+    outboxId: text("outbox_id"),
     deletedAt: integer("deleted_at"),
     raw: json<unknown>("raw"),
     createdAt: createdAt(),

@@ -8,3 +8,4 @@ export * from "./contacts";
 export * from "./inbox";
 export * from "./instances";
 export * from "./menus";
+export * from "./outbox";

@@ -23,6 +23,9 @@ export const instances = sqliteTable("instances", {
   disconnectedAt: integer("disconnected_at"),
   // Time of the newest connection event applied: older, late deliveries are not applied.
   statusAt: integer("status_at"),
+  // The outbox's circuit breaker (worker/outbox/breaker.ts): open since when, and why.
+  breakerOpenSince: integer("breaker_open_since"),
+  breakerError: text("breaker_error"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
