@@ -7,7 +7,6 @@ import { appendLlmContext, tagContact } from "../contacts/context";
 import type { Db } from "../platform/db/client";
 import { publish } from "../platform/realtime/publish";
 import type { AgentConversationEvent } from "../shared/agents";
-import { MAX_LLM_CONTEXT_BYTES } from "../shared/contacts";
 import { tagSchema } from "../shared/tags";
 import { setAgentPaused } from "./replies.queries";
 
@@ -44,11 +43,7 @@ export function agentTools(run: ToolRun): ToolSet {
       inputSchema: z.object({ entry: z.record(z.string(), z.unknown()).describe('e.g. {"preferences": {"size": "M"}}') }),
       execute: async ({ entry }) => {
         const result = await appendLlmContext(run.db, run.contactId, entry);
-        if (!result.ok)
-          return {
-            ok: false,
-            error: result.reason === "too_large" ? `llm_context would exceed ${MAX_LLM_CONTEXT_BYTES} bytes; save less` : "contact no longer exists",
-          };
+        if (!result.ok) return { ok: false, error: result.reason === "not_found" ? "contact no longer exists" : `${result.message}; save less` };
         run.effects.push(`remembered ${Object.keys(entry).join(", ")}`);
         await publish(run.env, "contacts", run.contactId);
         return { ok: true };

@@ -3,7 +3,7 @@
 import { and, count, desc, eq, inArray, isNull, notInArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../platform/db/client";
 import { contacts, contactTags, type JsonObject } from "../platform/db/schema";
-import type { Cursor } from "../platform/lib/pagination";
+import { type Cursor, keysetValue } from "../platform/lib/pagination";
 import { type ContactFilter, filterWhere, hasTagFilter, onlyTags, taggedIds } from "./filter.queries";
 
 export type ContactRow = typeof contacts.$inferSelect;
@@ -18,7 +18,7 @@ const newestFirst = [desc(contacts.createdAt), desc(contacts.id)];
 /** Keyset position after `cursor` in newest-first order; the (created_at, id) index serves it. */
 export function afterCursor(cursor: Cursor | undefined): SQL | undefined {
   if (!cursor) return undefined;
-  return sql`(${contacts.createdAt}, ${contacts.id}) < (${Number(cursor.v)}, ${cursor.id})`;
+  return sql`(${contacts.createdAt}, ${contacts.id}) < (${keysetValue(cursor.v)}, ${cursor.id})`;
 }
 
 /** Tag ranges are counted only up to this: enough to tell a rare tag from a common one. */

@@ -6,7 +6,6 @@ import { getDb } from "../platform/db/client";
 import { validate } from "../platform/http/validate";
 import { decodeCursor, pageOf } from "../platform/lib/pagination";
 import { publish } from "../platform/realtime/publish";
-import { MAX_LLM_CONTEXT_BYTES } from "../shared/contacts";
 import { bulkApply } from "./bulk.queries";
 import { createContact, forgetInInboxes, patchContact } from "./contacts";
 import { contactDto, toFilter } from "./contacts.dto";
@@ -121,8 +120,7 @@ export const contactsRoutes = new Hono<AppEnv>()
   })
   .post("/:id/llm-context", validate("param", s.idParam), validate("json", s.llmContextSchema), async (c) => {
     const result = await appendLlmContext(getDb(c.env.DB), c.req.valid("param").id, c.req.valid("json"));
-    if (!result.ok && result.reason === "too_large")
-      throw new ApiError(422, "llm_context_too_large", `The merged llm_context would exceed ${MAX_LLM_CONTEXT_BYTES} bytes`);
+    if (!result.ok && result.reason !== "not_found") throw new ApiError(422, `llm_context_${result.reason}`, result.message);
     if (!result.ok) throw notFound("Contact");
     announce(c, result.row.id, false);
     return c.json(contactDto(result.row));

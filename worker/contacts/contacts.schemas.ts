@@ -1,8 +1,9 @@
 // Request schemas for /api/contacts (CONVENTIONS §8: every boundary goes through zod).
 import { isSupportedCountry } from "libphonenumber-js/max";
 import { z } from "zod";
+import { jsonTooDeep } from "../platform/lib/json";
 import { pageQuery } from "../platform/lib/pagination";
-import { MAX_LLM_CONTEXT_BYTES } from "../shared/contacts";
+import { MAX_LLM_CONTEXT_BYTES, MAX_LLM_CONTEXT_DEPTH } from "../shared/contacts";
 import { tagSchema } from "../shared/tags";
 import { MAX_TAGS_PER_CONTACT } from "./contacts.queries";
 
@@ -21,12 +22,14 @@ export const countrySchema = z
   .toUpperCase()
   .refine((c) => /^[A-Z]{2}$/.test(c) && isSupportedCountry(c), "Country must be an ISO 3166 alpha-2 code");
 
-export const llmContextSchema = z
-  .record(z.string(), z.unknown())
-  .refine(
-    (v) => new TextEncoder().encode(JSON.stringify(v)).length <= MAX_LLM_CONTEXT_BYTES,
-    `llm_context must be at most ${MAX_LLM_CONTEXT_BYTES} bytes of JSON`,
-  );
+export const llmContextSchema = z.record(z.string(), z.unknown()).superRefine((v, ctx) => {
+  // Depth first, without recursion: a few KB of `[[[[…` fit the byte cap, and JSON.stringify (here,
+  // and on every read of the contact) recurses and overflows the stack on them.
+  const deep = jsonTooDeep(v, MAX_LLM_CONTEXT_DEPTH);
+  if (deep) ctx.addIssue({ code: "custom", path: deep, message: `llm_context must nest at most ${MAX_LLM_CONTEXT_DEPTH} levels` });
+  else if (new TextEncoder().encode(JSON.stringify(v)).length > MAX_LLM_CONTEXT_BYTES)
+    ctx.addIssue({ code: "custom", message: `llm_context must be at most ${MAX_LLM_CONTEXT_BYTES} bytes of JSON` });
+});
 
 const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
 

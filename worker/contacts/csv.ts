@@ -3,6 +3,7 @@ import type { Db } from "../platform/db/client";
 import { validationError } from "../platform/http/validate";
 import { csvCell, readCsv, uncell } from "../platform/lib/csv";
 import { newId } from "../platform/lib/ids";
+import { iso } from "../platform/lib/time";
 import type { ImportReport } from "../shared/contacts";
 import { tagSchema } from "../shared/tags";
 import { existingByNumber, type ImportRow, upsertImportRows } from "./bulk.queries";
@@ -162,7 +163,7 @@ export function exportStream(db: Db, filter: ContactFilter): ReadableStream<Uint
             csvCell(r.country),
             csvCell(r.tags.join(";")),
             csvCell(r.optedOut),
-            csvCell(new Date(r.createdAt).toISOString()),
+            csvCell(iso(r.createdAt)),
           ].join(","),
         )
         .join("\r\n");

@@ -2,7 +2,7 @@
 import { and, desc, eq, like, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../platform/db/client";
 import { contacts, conversationState, conversations } from "../platform/db/schema";
-import type { Cursor } from "../platform/lib/pagination";
+import { type Cursor, keysetValue } from "../platform/lib/pagination";
 
 export type ConversationRow = typeof conversations.$inferSelect;
 /** A conversation with its contact's current number/name and the menu it is in, if any. */
@@ -116,7 +116,7 @@ export async function listConversations(db: Db, f: ConversationFilter, cursor: C
       ),
     );
   }
-  if (cursor) conds.push(sql`(${sortKey}, ${conversations.id}) < (${Number(cursor.v)}, ${cursor.id})`);
+  if (cursor) conds.push(sql`(${sortKey}, ${conversations.id}) < (${keysetValue(cursor.v)}, ${cursor.id})`);
   const rows = await db
     .select(listColumns)
     .from(conversations)

@@ -1,6 +1,7 @@
 // WhatsApp JIDs (EVOLUTION.md §4.8): the phone JID is whichever of remoteJid / remoteJidAlt ends
 // in @s.whatsapp.net (a device suffix `:NN` stripped); a @lid alone is not a phone number.
 // Groups, status, broadcast lists and channels are not inbox conversations.
+import { plausibleTime } from "../platform/lib/time";
 
 export type ChatKey = { remoteJid?: string | null; remoteJidAlt?: string | null };
 export type ResolvedJid = { ok: true; digits: string; jid: string; lid: string | null } | { ok: false; reason: string };
@@ -29,7 +30,7 @@ export function resolveChatJid(key: ChatKey): ResolvedJid {
   return { ok: false, reason: `unsupported JID ${jids[0]!.slice(0, 80)}` };
 }
 
-/** Evolution's epoch seconds (number, numeric string or protobuf Long) → epoch ms. */
+/** Evolution's epoch seconds (number, numeric string or protobuf Long) → epoch ms; `fallback` (the delivery's time) when absent or implausible. */
 export function timestampMs(v: unknown, fallback: number): number {
   let s: number | null = null;
   if (typeof v === "number") s = v;
@@ -40,5 +41,10 @@ export function timestampMs(v: unknown, fallback: number): number {
   }
   if (s === null || !Number.isFinite(s) || s <= 0) return fallback;
   // Seconds (what Evolution sends); a value already in ms is kept as is.
-  return s < 1e11 ? s * 1000 : s;
+  const ms = s < 1e11 ? s * 1000 : s;
+  // A time no message can have (before 2009, or over a day after its delivery) reads as absent,
+  // and the message is kept at the delivery's time: it is a contact's message we must not lose
+  // (a 400 would drop it), and stored as sent it would pin its conversation to the top for good
+  // (last_message_at only moves forward) — or, past year 275760, fail every list showing it.
+  return plausibleTime(ms, fallback) ?? fallback;
 }

@@ -4,7 +4,7 @@ import { and, asc, desc, eq, inArray, isNull, or, type SQL, sql } from "drizzle-
 import type { SQLiteInsertValue } from "drizzle-orm/sqlite-core";
 import type { Db } from "../platform/db/client";
 import { contacts, conversations, instances, messages } from "../platform/db/schema";
-import type { Cursor } from "../platform/lib/pagination";
+import { type Cursor, keysetValue } from "../platform/lib/pagination";
 
 export type MessageRow = typeof messages.$inferSelect;
 export type NewMessage = typeof messages.$inferInsert;
@@ -35,7 +35,10 @@ export async function listMessages(db: Db, conversationId: string, before: Curso
     .select()
     .from(messages)
     .where(
-      and(eq(messages.conversationId, conversationId), before ? sql`(${messages.timestamp}, ${messages.id}) < (${Number(before.v)}, ${before.id})` : undefined),
+      and(
+        eq(messages.conversationId, conversationId),
+        before ? sql`(${messages.timestamp}, ${messages.id}) < (${keysetValue(before.v)}, ${before.id})` : undefined,
+      ),
     )
     .orderBy(desc(messages.timestamp), desc(messages.id))
     .limit(limit);

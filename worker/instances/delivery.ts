@@ -1,6 +1,8 @@
 // One webhook delivery as an instance object applies it — handed over by the webhook route, or
 // read back from webhook_events (the alarm, replays, held receipts) — and what applying it gave.
 
+import { plausibleTime } from "../platform/lib/time";
+
 /** One delivery to apply: taken by accept(), or replayed from webhook_events. */
 export type Delivery = {
   eventId: string;
@@ -47,5 +49,7 @@ export function storedEnvelope(payload: string): { data: unknown; dateTime: numb
 /** A webhook_events row as a delivery to apply again (`repeat`: it may have been applied already). */
 export function storedDelivery(r: { id: string; event: string; payload: string; receivedAt: number }, repeat?: true): Delivery {
   const { data, dateTime } = storedEnvelope(r.payload);
-  return { eventId: r.id, event: r.event, data, at: dateTime ?? r.receivedAt, ...(repeat ? { repeat } : {}), receivedAt: r.receivedAt };
+  // As when it was accepted (parseDelivery): a date_time no delivery can have is not its order key.
+  const at = (dateTime === null ? null : plausibleTime(dateTime, r.receivedAt)) ?? r.receivedAt;
+  return { eventId: r.id, event: r.event, data, at, ...(repeat ? { repeat } : {}), receivedAt: r.receivedAt };
 }

@@ -3,6 +3,15 @@
 import { z } from "zod";
 import type { ErrorDetail } from "../errors";
 import { zodDetails } from "../platform/http/validate";
+import { jsonTooDeep } from "../platform/lib/json";
+import { plausibleTime } from "../platform/lib/time";
+
+/**
+ * Nesting cap of a delivery (the envelope is level 1). Evolution's deepest — a quoted message in
+ * a view-once in an ephemeral message — stays under 20; past a few thousand levels, handing the
+ * data to the instance's Durable Object (structured clone) overflows the stack.
+ */
+export const MAX_DELIVERY_DEPTH = 64;
 
 export const envelopeSchema = z.looseObject({
   event: z.string().min(1).max(80),
@@ -67,7 +76,9 @@ export type ParsedDelivery = {
 
 export type ParseResult = { ok: true; value: ParsedDelivery } | { ok: false; reason: string; details: ErrorDetail[] };
 
-export function parseDelivery(body: unknown): ParseResult {
+export function parseDelivery(body: unknown, now = Date.now()): ParseResult {
+  const deep = jsonTooDeep(body, MAX_DELIVERY_DEPTH);
+  if (deep) return fail([{ path: deep.join(".") || "(root)", message: `nested more than ${MAX_DELIVERY_DEPTH} levels deep` }]);
   const env = envelopeSchema.safeParse(body);
   if (!env.success) return fail(zodDetails(env.error.issues));
   const event = normaliseEventName(env.data.event);
@@ -76,8 +87,9 @@ export function parseDelivery(body: unknown): ParseResult {
     const data = schema.safeParse(env.data.data);
     if (!data.success) return fail(zodDetails(data.error.issues).map((d) => ({ ...d, path: `data.${d.path}` })));
   }
-  const t = env.data.date_time ? Date.parse(env.data.date_time) : Number.NaN;
-  return { ok: true, value: { event, envelope: env.data, eventTime: Number.isFinite(t) ? t : null } };
+  // An implausible date_time (year 5000, 1970) reads as absent: the receive time orders it.
+  const t = env.data.date_time ? plausibleTime(Date.parse(env.data.date_time), now) : null;
+  return { ok: true, value: { event, envelope: env.data, eventTime: t } };
 }
 
 function fail(details: ErrorDetail[]): ParseResult {

@@ -7,9 +7,11 @@ import { z } from "zod";
 import type { AppEnv } from "../env";
 import { getDb } from "../platform/db/client";
 import { validate } from "../platform/http/validate";
+import { jsonTooDeep } from "../platform/lib/json";
 import { decodeCursor, pageOf, pageQuery } from "../platform/lib/pagination";
 import { iso } from "../platform/lib/time";
 import { replayWebhookEvents } from "./replay";
+import { MAX_DELIVERY_DEPTH } from "./webhook-envelope";
 import { listWebhookEvents, type WebhookEventRow } from "./webhook-events.queries";
 
 const LISTED = ["failed", "received", "rejected"] as const;
@@ -29,7 +31,9 @@ const replayBody = z
 function view(r: WebhookEventRow) {
   let payload: unknown = r.payload;
   try {
-    payload = JSON.parse(r.payload);
+    const parsed: unknown = JSON.parse(r.payload);
+    // One rejected for its nesting stays text too: serialising it would recurse past the stack.
+    if (!jsonTooDeep(parsed, MAX_DELIVERY_DEPTH)) payload = parsed;
   } catch {
     // Rejected deliveries keep the raw text they came with.
   }

@@ -41,8 +41,10 @@ async function handle(c: import("hono").Context<AppEnv>) {
   let parseError: string | null = null;
   try {
     body = JSON.parse(raw);
-  } catch {
-    parseError = "body is not valid JSON";
+  } catch (err) {
+    // V8's JSON.parse does not recurse, but a parser that does throws RangeError on deep nesting:
+    // still the sender's body, so a recorded 400 like any other (parseDelivery bounds the rest).
+    parseError = err instanceof RangeError ? "body is nested too deeply to parse" : "body is not valid JSON";
   }
   const parsed = parseError === null ? parseDelivery(body) : null;
   const db = getDb(c.env.DB);

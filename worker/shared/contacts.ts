@@ -2,6 +2,8 @@
 
 /** Serialised size cap of llm_context: it is sent to the model with every AI reply. */
 export const MAX_LLM_CONTEXT_BYTES = 32 * 1024;
+/** Nesting cap of llm_context (the object itself is level 1): facts about a person, not a tree. */
+export const MAX_LLM_CONTEXT_DEPTH = 32;
 
 export type ContactView = {
   id: string;

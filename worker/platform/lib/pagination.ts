@@ -31,6 +31,18 @@ export function decodeCursor(raw: string | undefined): Cursor | undefined {
   }
 }
 
+/**
+ * A cursor's sort value as bound in the keyset comparison: a number, or a numeric string as its
+ * number; other text stays text. SQLite orders text after every number, so a row stored with text
+ * in a number column (by hand) still has its place; when it ends a page, its cursor read as a
+ * number (NaN) would match nothing and end the list there, hiding every row after it.
+ */
+export function keysetValue(v: string | number): string | number {
+  if (typeof v === "number") return v;
+  const n = Number(v);
+  return v.trim() !== "" && Number.isFinite(n) ? n : v;
+}
+
 /** Given limit+1 rows, returns the page and the cursor of the next one (null at the end). */
 export function pageOf<T>(rows: T[], limit: number, key: (row: T) => Cursor) {
   const items = rows.slice(0, limit);

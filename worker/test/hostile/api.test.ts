@@ -158,3 +158,48 @@ describe("hostile API bodies", () => {
     );
   });
 });
+
+describe("deeply nested llm_context", () => {
+  // 8,000 levels of arrays: 16 KB, inside the body limit and the 32 KB context cap alike.
+  const deep = `{"x":${"[".repeat(8000)}1${"]".repeat(8000)}}`;
+  const send = (path: string, method: string, raw: string) => api(path, { method, body: raw, headers: { "content-type": "application/json" } });
+  const phone = () => `+1415559${Math.floor(1000 + Math.random() * 8999)}`;
+  type Details = { error: { code: string; message: string; details: { path: string; message: string }[] } };
+
+  async function expectTooDeep(res: Response, path: string) {
+    expect(res.status).toBe(400);
+    const { error } = await jsonOf<Details>(res);
+    expect(error.code).toBe("validation_failed");
+    // The first level past the bound: the object is level 1, "x" 2, then 31 arrays more.
+    expect(error.details[0]).toEqual({ path, message: "llm_context must nest at most 32 levels" });
+    expect(error.message).toContain(path);
+  }
+
+  it("8,000 levels are a 400 naming where, on create, patch and both llm-context routes; nothing is stored and the list keeps working", async () => {
+    const at = `x${".0".repeat(31)}`;
+    const number = phone();
+    await expectTooDeep(await send("/api/contacts", "POST", `{"whatsapp_number":"${number}","llm_context":${deep}}`), `llm_context.${at}`);
+    expect((await jsonOf<{ count: number }>(await api(`/api/contacts?number=${encodeURIComponent(number)}`))).count).toBe(0);
+    // Objects too, though 8,000 levels of them are over the byte cap: depth is what is reported.
+    const objects = `{"whatsapp_number":"${number}","llm_context":${'{"a":'.repeat(8000)}1${"}".repeat(8000)}}`;
+    await expectTooDeep(await send("/api/contacts", "POST", objects), `llm_context${".a".repeat(32)}`);
+
+    const c = await jsonOf<{ id: string }>(await api("/api/contacts", { method: "POST", json: { whatsapp_number: number, llm_context: { kept: 1 } } }));
+    await expectTooDeep(await send(`/api/contacts/${c.id}`, "PATCH", `{"llm_context":${deep}}`), `llm_context.${at}`);
+    await expectTooDeep(await send(`/api/contacts/${c.id}/llm-context`, "POST", deep), at);
+    await expectTooDeep(await send(`/api/contacts/${c.id}/llm-context`, "PUT", deep), at);
+    expect((await jsonOf<{ llm_context: unknown }>(await api(`/api/contacts/${c.id}`))).llm_context).toEqual({ kept: 1 });
+
+    const list = await api("/api/contacts?limit=200");
+    expect(list.status).toBe(200);
+    expect((await jsonOf<{ items: { id: string }[] }>(list)).items.some((i) => i.id === c.id)).toBe(true);
+  });
+
+  it("32 levels are accepted and returned whole; 33 are not", async () => {
+    const levels = (n: number) => `{"x":${"[".repeat(n - 1)}1${"]".repeat(n - 1)}}`;
+    const res = await send("/api/contacts", "POST", `{"whatsapp_number":"${phone()}","llm_context":${levels(32)}}`);
+    expect(res.status).toBe(201);
+    expect(JSON.stringify((await jsonOf<{ llm_context: unknown }>(res)).llm_context)).toBe(levels(32));
+    await expectTooDeep(await send("/api/contacts", "POST", `{"whatsapp_number":"${phone()}","llm_context":${levels(33)}}`), `llm_context.x${".0".repeat(31)}`);
+  });
+});

@@ -3,8 +3,10 @@
 // and recorded; nothing but a valid event moves the instance.
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
-import { deliver, envelope, seedInstance } from "../helpers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { ConversationView, MessageView } from "../../shared/inbox";
+import { api, deliver, envelope, jsonOf, seedInstance } from "../helpers";
+import { messageByExternal, phone, upsert } from "../inbox/fixtures";
 
 const RUNS = 250;
 // logout.instance / remove.instance carry `data: null` and are valid with any data: left out here.
@@ -117,5 +119,113 @@ describe("hostile webhook payloads", () => {
       { numRuns: 60 },
     );
     expect(await countEvents(a.id)).toBe(0);
+  });
+});
+
+type Rejection = { error: { code: string; message: string; details: { path: string; message: string }[] } };
+
+const rejectedRows = async (id: string) =>
+  (
+    await env.DB.prepare("SELECT event, status, error, payload FROM webhook_events WHERE instance_id = ? AND status = 'rejected' ORDER BY received_at, rowid")
+      .bind(id)
+      .all<{ event: string; status: string; error: string; payload: string }>()
+  ).results;
+
+describe("hostile webhook nesting and times", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("data nested 5,000 or 100,000 levels is a 400 naming where, recorded as rejected; the instance keeps taking deliveries", async () => {
+    const inst = await seedInstance();
+    const bodies = [5_000, 100_000].map((n) =>
+      JSON.stringify(envelope(inst.name, "messages.upsert", "DEEP")).replace('"DEEP"', `${'{"a":'.repeat(n)}1${"}".repeat(n)}`),
+    );
+    // At the root, too: an array 50,000 levels deep.
+    bodies.push(`${"[".repeat(50_000)}${"]".repeat(50_000)}`);
+    const paths = [`data${".a".repeat(63)}`, `data${".a".repeat(63)}`, `${"0.".repeat(63)}0`];
+    for (const [i, raw] of bodies.entries()) {
+      const res = await deliver(inst, raw);
+      expect(res.status).toBe(400);
+      const { error } = await jsonOf<Rejection>(res);
+      expect(error.code).toBe("validation_failed");
+      // The envelope is level 1: the first level past 64 is named.
+      expect(error.details[0]).toEqual({ path: paths[i], message: "nested more than 64 levels deep" });
+    }
+    const rows = await rejectedRows(inst.id);
+    expect(rows.map((r) => r.event)).toEqual(["messages.upsert", "messages.upsert", "(malformed)"]);
+    for (const [i, r] of rows.entries()) {
+      expect(r.error).toBe(`${paths[i]}: nested more than 64 levels deep`);
+      expect(bodies[i]!.startsWith(r.payload)).toBe(true);
+    }
+    // The journal lists them, the one that parses kept as its text.
+    const journal = await api(`/api/webhook-events?status=rejected&instance_id=${inst.id}`);
+    expect(journal.status).toBe(200);
+    const listed = (await jsonOf<{ items: { payload: unknown }[] }>(journal)).items;
+    expect(listed).toHaveLength(3);
+    expect(listed.map((i) => typeof i.payload)).toEqual(["string", "string", "string"]);
+    expect(listed.some((i) => i.payload === bodies[0])).toBe(true);
+    const ok = await deliver(inst, envelope(inst.name, "connection.update", { state: "connecting" }));
+    expect(ok.status).toBe(200);
+  });
+
+  it("a body the runtime's parser finds too deep (RangeError) is a recorded 400, not a 500", async () => {
+    const inst = await seedInstance();
+    const raw = JSON.stringify(envelope(inst.name, "presence.update", { id: "range" }));
+    // V8's JSON.parse is iterative; a runtime whose parser recurses throws this on deep input.
+    const parse = JSON.parse;
+    vi.spyOn(JSON, "parse").mockImplementation((text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
+      if (text === raw) throw new RangeError("Maximum call stack size exceeded");
+      return parse(text, reviver);
+    });
+    const res = await deliver(inst, raw);
+    expect(res.status).toBe(400);
+    expect((await jsonOf<Rejection>(res)).error).toMatchObject({
+      code: "validation_failed",
+      message: "Malformed webhook payload: body is nested too deeply to parse",
+    });
+    vi.restoreAllMocks();
+    expect(await rejectedRows(inst.id)).toMatchObject([{ event: "(malformed)", error: "body is nested too deeply to parse", payload: raw }]);
+  });
+
+  it("a messageTimestamp no message can have (1e20, 0, a 2001 or far-future time, a huge Long) is stored at the delivery's time; list and thread keep working", async () => {
+    const inst = await seedInstance({ status: "open" });
+    const from = phone();
+    const junk: unknown[] = [
+      1e20,
+      "100000000000000000000",
+      1e308,
+      0,
+      -1,
+      1_000_000_000,
+      Math.floor(Date.now() / 1000) + 7 * 86400,
+      { low: -1, high: 2 ** 31 - 1 },
+    ];
+    const before = Date.now();
+    const ids: string[] = [];
+    for (const ts of junk) {
+      const item = { ...upsert({ from }), messageTimestamp: ts };
+      ids.push(item.key.id);
+      expect((await deliver(inst, envelope(inst.name, "messages.upsert", item))).status).toBe(200);
+    }
+    // An implausible date_time as well: the receive time orders it.
+    const last = { ...upsert({ from }), messageTimestamp: 1e20 };
+    ids.push(last.key.id);
+    expect((await deliver(inst, envelope(inst.name, "messages.upsert", last, "9999-12-31T00:00:00.000Z"))).status).toBe(200);
+    const stored = await Promise.all(ids.map((id) => messageByExternal(inst.id, id)));
+    const after = Date.now();
+    for (const m of stored) {
+      expect(m.timestamp).toBeGreaterThanOrEqual(before - 1000);
+      expect(m.timestamp).toBeLessThanOrEqual(after + 1000);
+    }
+
+    const list = await api(`/api/conversations?instance_id=${inst.id}`);
+    expect(list.status).toBe(200);
+    const [conv] = (await jsonOf<{ items: ConversationView[] }>(list)).items;
+    expect(conv?.id).toBe(stored[0]!.conversation_id);
+    expect(Date.parse(conv!.last_message_at!)).toBeLessThanOrEqual(after + 1000);
+    const thread = await api(`/api/conversations/${conv!.id}/messages`);
+    expect(thread.status).toBe(200);
+    const items = (await jsonOf<{ items: MessageView[] }>(thread)).items;
+    expect(items.map((m) => m.external_id).sort()).toEqual([...ids].sort());
+    for (const m of items) expect(Date.parse(m.timestamp)).toBeGreaterThanOrEqual(before - 1000);
   });
 });

@@ -4,9 +4,11 @@ import { listActiveMenus } from "../../menus/menus.queries";
 import { getDb } from "../../platform/db/client";
 import { menuTemplates } from "../../platform/db/schema";
 import { ID_PREFIXES, isId, newId } from "../../platform/lib/ids";
+import { clipJsonDepth, jsonTooDeep } from "../../platform/lib/json";
 import { decodeCursor, encodeCursor, pageOf } from "../../platform/lib/pagination";
 import { RateWindow } from "../../platform/lib/rate-window";
 import { redact, redactUrl } from "../../platform/lib/redact";
+import { EARLIEST_MS, iso, plausibleTime } from "../../platform/lib/time";
 import { cached, invalidate, TtlCache } from "../../platform/lib/ttl-cache";
 
 describe("ids", () => {
@@ -112,5 +114,57 @@ describe("ttl cache", () => {
     const key = `test:fail:${newId("contact")}`;
     await expect(cached(key, 60_000, () => Promise.reject(new Error("down")))).rejects.toThrow("down");
     expect(await cached(key, 60_000, async () => 7)).toBe(7);
+  });
+});
+
+describe("json depth", () => {
+  const nested = (n: number) => JSON.parse(`{"x":${"[".repeat(n - 1)}1${"]".repeat(n - 1)}}`) as unknown;
+
+  it("finds the path to the first container past the bound, and nothing within it", () => {
+    expect(jsonTooDeep(1, 0)).toBeNull();
+    expect(jsonTooDeep({}, 1)).toBeNull();
+    expect(jsonTooDeep({}, 0)).toEqual([]);
+    expect(jsonTooDeep(nested(3), 3)).toBeNull();
+    expect(jsonTooDeep(nested(4), 3)).toEqual(["x", "0", "0"]);
+    expect(jsonTooDeep({ a: [1, { b: "s" }], c: { d: { e: {} } } }, 3)).toEqual(["c", "d", "e"]);
+    expect(jsonTooDeep({ ["k".repeat(500)]: { y: {} } }, 2)?.[0]).toHaveLength(64);
+  });
+
+  it("walks 200,000 levels without overflowing the stack, and ends on a cycle", () => {
+    expect(jsonTooDeep(nested(200_000), 32)).toHaveLength(32);
+    const loop: Record<string, unknown> = {};
+    loop.self = loop;
+    expect(jsonTooDeep(loop, 10)).toHaveLength(10);
+  });
+
+  it("clips past the bound, keeps the rest and own __proto__ keys as data", () => {
+    const value = JSON.parse('{"a":{"b":{"c":{"d":1}},"n":[1,[2]]},"__proto__":{"p":1},"s":"t"}') as unknown;
+    const out = clipJsonDepth(value, 2, "[cut]") as Record<string, unknown>;
+    expect(out).toEqual(JSON.parse('{"a":{"b":"[cut]","n":"[cut]"},"__proto__":{"p":1},"s":"t"}'));
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(clipJsonDepth(value, 3, "[cut]")).toEqual(JSON.parse('{"a":{"b":{"c":"[cut]"},"n":[1,"[cut]"]},"__proto__":{"p":1},"s":"t"}'));
+    const deep = clipJsonDepth(nested(100_000), 32, "[cut]");
+    expect(jsonTooDeep(deep, 32)).toBeNull();
+    expect(JSON.stringify(deep)).toBe(`{"x":${"[".repeat(31)}"[cut]"${"]".repeat(31)}}`);
+  });
+});
+
+describe("time", () => {
+  it("iso() never throws: out-of-range times clamp to 1970…9999, non-numbers read as the epoch", () => {
+    expect(iso(1763900123000)).toBe("2025-11-23T12:15:23.000Z");
+    expect(iso(null)).toBeNull();
+    expect(iso(1e20)).toBe("9999-12-31T23:59:59.999Z");
+    expect(iso(Number.POSITIVE_INFINITY)).toBe("9999-12-31T23:59:59.999Z");
+    expect(iso(-5)).toBe("1970-01-01T00:00:00.000Z");
+    expect(iso(Number.NaN)).toBe("1970-01-01T00:00:00.000Z");
+    expect(iso("garbage" as unknown as number)).toBe("1970-01-01T00:00:00.000Z");
+  });
+
+  it("plausibleTime() keeps 2009 … a day after now, and nothing else", () => {
+    const now = Date.UTC(2026, 0, 1);
+    expect(plausibleTime(now - 1000, now)).toBe(now - 1000);
+    expect(plausibleTime(EARLIEST_MS, now)).toBe(EARLIEST_MS);
+    expect(plausibleTime(now + 23 * 3600_000, now)).toBe(now + 23 * 3600_000);
+    for (const bad of [EARLIEST_MS - 1, now + 25 * 3600_000, 1e20, Number.NaN, Number.POSITIVE_INFINITY, -1]) expect(plausibleTime(bad, now)).toBeNull();
   });
 });
