@@ -14,6 +14,7 @@ export function campaignDto(row: CampaignRow & { instanceName: string | null; me
     name: row.name,
     status: row.status,
     pause_reason: row.pauseReason,
+    paused_by: row.status === "paused" ? row.pausedBy : null,
     target_tags: row.targetTags,
     match: row.match,
     contact_ids_count: row.contactIds.length,

@@ -18,6 +18,8 @@ export function toInstanceView(r: InstanceRow): InstanceView {
     last_connected_at: iso(r.lastConnectedAt),
     disconnect_reason: r.disconnectReason,
     disconnected_at: iso(r.disconnectedAt),
+    evolution_unreachable_since: r.breakerOpenSince === null ? null : iso(r.breakerOpenSince),
+    evolution_error: r.breakerError,
     created_at: iso(r.createdAt),
     updated_at: iso(r.updatedAt),
   };

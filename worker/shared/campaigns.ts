@@ -7,6 +7,8 @@ export type CampaignView = {
   name: string;
   status: CampaignStatus;
   pause_reason: string | null;
+  /** Who paused it: a user (only a user resumes it), a disconnected instance, or the instance's breaker (it resumes it). */
+  paused_by: "user" | "disconnected" | "breaker" | null;
   target_tags: string[];
   match: "all" | "any";
   contact_ids_count: number;

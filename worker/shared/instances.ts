@@ -17,6 +17,9 @@ export type InstanceView = {
   last_connected_at: string | null;
   disconnect_reason: string | null;
   disconnected_at: string | null;
+  /** The outbox's circuit breaker: Evolution has not answered this instance's sends since then (null: it answers). */
+  evolution_unreachable_since: string | null;
+  evolution_error: string | null;
   created_at: string;
   updated_at: string;
 };

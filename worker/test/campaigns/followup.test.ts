@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
 import { isOptOut, OPT_OUT_CONFIRMATION, onCampaignReceipt, onContactReply } from "../../campaigns/followup";
-import { api, jsonOf } from "../helpers";
+import { api, eventually, jsonOf } from "../helpers";
 import { installSimulator } from "../simulator-harness";
 import { control, createCampaign, openInstance, seedContacts, settle, tag, waitForStatus } from "./fixtures";
 
@@ -47,8 +47,18 @@ describe("follow-up: receipts, replies, opt-out", () => {
     const sendsBefore = sim.sends(inst.name).length;
     expect(await onContactReply(env, inst.id, bruno!.id, "STOP")).toEqual({ optedOut: true });
     expect(await onContactReply(env, inst.id, bruno!.id, "stop")).toEqual({ optedOut: true });
+    // The confirmation goes out through the outbox, once, and lands in the conversation.
+    await eventually(async () => sim.sends(inst.name).length > sendsBefore, 10_000);
+    await new Promise((r) => setTimeout(r, 300));
     const confirmations = sim.sends(inst.name).slice(sendsBefore);
     expect(confirmations).toHaveLength(1);
+    await eventually(() =>
+      env.DB.prepare(
+        "SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.contact_id = ? AND m.content = ? AND m.external_id IS NOT NULL",
+      )
+        .bind(bruno!.id, OPT_OUT_CONFIRMATION)
+        .first(),
+    );
     expect(confirmations[0]?.body).toMatchObject({ number: bruno!.digits, text: OPT_OUT_CONFIRMATION });
     expect((await env.DB.prepare("SELECT opted_out FROM contacts WHERE id = ?").bind(bruno!.id).first<{ opted_out: number }>())?.opted_out).toBe(1);
     expect((await recipient(first.id, bruno!.id))?.status).toBe("replied");

@@ -25,7 +25,7 @@ function failEveryTenth(instanceName: string) {
 }
 
 describe("1,000 recipients while the simulator fails 10% of sends", () => {
-  it("sent + failed = 1,000, no number twice, failures carry the error, counters exact", { timeout: 120_000 }, async () => {
+  it("all 1,000 sent, each number exactly once, none failed; counters exact throughout", { timeout: 120_000 }, async () => {
     const inst = await openInstance(sim);
     const t = tag();
     await seedContacts(1000, t);
@@ -50,25 +50,17 @@ describe("1,000 recipients while the simulator fails 10% of sends", () => {
       }
       const done = await waitForStatus(campaign.id, ["completed"]);
       expect(samples).toBeGreaterThan(1);
-      expect(done.contact_count).toBe(1000);
-      expect(done.sent + done.failed).toBe(1000);
-      expect(done.failed).toBe(100);
-      expect(done.pending).toBe(0);
-      expect(await countsFromRows(campaign.id)).toEqual({ sent: 900, failed: 100 });
+      // A 500 proves nothing left: each failed send was checked with Evolution and sent again.
+      expect(done).toMatchObject({ contact_count: 1000, sent: 1000, failed: 0, pending: 0 });
+      expect(await countsFromRows(campaign.id)).toEqual({ sent: 1000 });
 
-      const sends = sim.sends(inst.name);
-      const numbers = sends.map((s) => (s.body as { number: string }).number);
+      const refused = sim.sends(inst.name).filter((s) => s.status === 500);
+      expect(refused.length).toBeGreaterThanOrEqual(100);
+      const numbers = sim.accepted(inst.name).map((s) => s.number);
       expect(numbers).toHaveLength(1000);
       expect(new Set(numbers).size).toBe(1000);
-
-      const failed = await env.DB.prepare("SELECT error, attempts FROM campaign_recipients WHERE campaign_id = ? AND status = 'failed'")
-        .bind(campaign.id)
-        .all<{ error: string; attempts: number }>();
-      expect(failed.results).toHaveLength(100);
-      for (const f of failed.results) {
-        expect(f.error).toMatch(/500.*Simulated outage/);
-        expect(f.attempts).toBe(1);
-      }
+      const retried = await env.DB.prepare("SELECT count(*) AS n FROM outbox WHERE campaign_id = ? AND attempts > 1").bind(campaign.id).first<{ n: number }>();
+      expect(retried?.n).toBeGreaterThanOrEqual(100);
     } finally {
       undo();
     }
