@@ -6,6 +6,7 @@ import { onHumanMessage } from "../agents/hooks";
 import { campaignSendInFlight } from "../campaigns/recipients.queries";
 import { stripMedia } from "../instances/webhook-envelope";
 import { settleWebhookEventsStmt } from "../instances/webhook-events.queries";
+import { acceptByMessageStmt } from "../outbox/outbox.queries";
 import type { Stmt } from "../platform/db/client";
 import { newId } from "../platform/lib/ids";
 import { mediaQueue } from "../platform/queues";
@@ -71,7 +72,8 @@ export async function ingestEcho(ctx: InboxCtx, item: MessageItem, at: number, m
   const mine = await unmatchedOutbound(ctx.db, ctx.instance.id, contact.id);
   const same = mine.find((m) => sameContent(m, p.content));
   if (same) {
-    const [claimed] = await attachExternalIdStmt(ctx.db, same.id, keyId);
+    // The message and its outbox row take the key together: no attempt of it runs again.
+    const [[claimed]] = await ctx.db.batch([attachExternalIdStmt(ctx.db, same.id, keyId), acceptByMessageStmt(ctx.db, same.id, keyId, Date.now())]);
     if (claimed) ctx.changes.message(claimed.id, claimed.conversationId);
     await applyHeld(ctx, keyId);
     return { status: "processed", reason: "echo matched our pending send" };

@@ -51,6 +51,14 @@ export function acceptStmt(db: Db, id: string, externalId: string, now: number) 
     .where(and(eq(outbox.id, id), inArray(outbox.state, ["queued", "sending", "failed"])));
 }
 
+/** The send of this conversation message was accepted (its echo matched it first). */
+export function acceptByMessageStmt(db: Db, messageId: string, externalId: string, now: number) {
+  return db
+    .update(outbox)
+    .set({ state: "accepted", externalId, leaseUntil: null, error: null, retryable: null, updatedAt: now })
+    .where(and(eq(outbox.messageId, messageId), inArray(outbox.state, ["queued", "sending", "failed"])));
+}
+
 /** Back to queued for a later attempt; `uncertain` sticks once set (reconcile before any resend). */
 export function requeueStmt(db: Db, id: string, p: { at: number; error: string | null; uncertain: boolean; undoAttempt?: boolean }, now: number) {
   return db
