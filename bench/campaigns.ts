@@ -1,12 +1,13 @@
 // `npm run bench:campaigns`: the campaign engine end to end on the local stack (wrangler dev +
-// the Evolution simulator). (1) 10,000 recipients unpaced: sends/s through SendClock → queue →
-// consumer → simulator, and the time each send costs. (2) 30 recipients at 60/min, jitter 0:
+// the Evolution simulator). (1) 10,000 recipients unpaced, split over 10 instances (one campaign
+// each, started together): sends/s reaching the simulator, duplicates, and the wall cost per send. (2) 30 recipients at 60/min, jitter 0:
 // the spacing the simulator measured against the configured 1,000 ms. Prints; never asserts.
 import { startStack } from "../e2e/stack.ts";
 import { fmt, percentile, printTable, saveResult } from "./load.ts";
 
 const N = Number(process.env.BENCH_N ?? 10_000);
 const PACED = 30;
+const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 10);
 
 const stack = await startStack();
 try {
@@ -23,13 +24,19 @@ try {
   type Send = { at: string; status: number; body: { number: string } };
   const sendsOf = async (name: string) => (await (await fetch(`${stack.simUrl}/_sim/instances/${name}/sends`)).json()) as Send[];
 
-  const name = `bench-${Date.now()}`;
-  const inst = await call<{ id: string }>("/api/instances", { name, number: "+5511955554444" });
-  await fetch(`${stack.simUrl}/_sim/instances/${name}/scan`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
-  while ((await call<{ status: string }>(`/api/instances/${inst.id}`)).status !== "open") await new Promise((r) => setTimeout(r, 100));
+  const stamp = Date.now();
+  const names = Array.from({ length: INSTANCES }, (_, i) => `bench-${stamp}-${i}`);
+  const instances: { id: string; name: string }[] = [];
+  for (const [i, name] of names.entries()) {
+    const inst = await call<{ id: string }>("/api/instances", { name, number: `+55119555${String(50_000 + i).padStart(5, "0")}` });
+    await fetch(`${stack.simUrl}/_sim/instances/${name}/scan`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    while ((await call<{ status: string }>(`/api/instances/${inst.id}`)).status !== "open") await new Promise((r) => setTimeout(r, 100));
+    instances.push({ id: inst.id, name });
+  }
+  const name = names[0]!;
 
   const lines = ["name,whatsapp_number,tags"];
-  for (let i = 0; i < N; i++) lines.push(`Bench ${i},+55119${String(30_000_000 + i).padStart(8, "0")},bulk`);
+  for (let i = 0; i < N; i++) lines.push(`Bench ${i},+55119${String(30_000_000 + i).padStart(8, "0")},bulk${i % INSTANCES}`);
   for (let i = 0; i < PACED; i++) lines.push(`Paced ${i},+55219${String(40_000_000 + i).padStart(8, "0")},paced`);
   const imp = await fetch(`${stack.baseUrl}/api/contacts/import`, {
     method: "POST",
@@ -39,11 +46,20 @@ try {
   if (!imp.ok) throw new Error(`import: ${imp.status} ${await imp.text()}`);
 
   type View = { id: string; status: string; sent: number; failed: number; skipped: number; pending: number; contact_count: number };
+  const create = (tag: string, instanceId: string, pacing: Record<string, number>) =>
+    call<View>("/api/campaigns", {
+      name: `bench ${tag}`,
+      target_tags: [tag],
+      instance_id: instanceId,
+      message: { content: "Hi {{first_name}}, bench message" },
+      pacing,
+    });
+  const done = (v: View) => v.status === "completed" || v.status === "paused" || v.status === "cancelled";
   const run = async (tag: string, pacing: Record<string, number>) => {
     const c = await call<View>("/api/campaigns", {
       name: `bench ${tag}`,
       target_tags: [tag],
-      instance_id: inst.id,
+      instance_id: instances[0]!.id,
       message: { content: "Hi {{first_name}}, bench message" },
       pacing,
     });
@@ -54,18 +70,31 @@ try {
     for (;;) {
       v = await call<View>(`/api/campaigns/${c.id}`);
       if (v.sent + v.failed + v.skipped + v.pending !== v.contact_count) invariantBroken++;
-      if (v.status === "completed" || v.status === "paused" || v.status === "cancelled") break;
+      if (done(v)) break;
       await new Promise((r) => setTimeout(r, 200));
     }
     return { view: v, seconds: (performance.now() - t0) / 1000, invariantBroken };
   };
 
-  // (1) Throughput, unpaced.
-  const bulk = await run("bulk", { per_minute: 0 });
-  const bulkSends = (await sendsOf(name)).filter((s) => s.body.number.startsWith("55119"));
+  // (1) Throughput, unpaced: one campaign per instance, all started together.
+  const bulkCampaigns = await Promise.all(instances.map((inst, i) => create(`bulk${i}`, inst.id, { per_minute: 0 })));
+  const t0 = performance.now();
+  await Promise.all(bulkCampaigns.map((c) => call(`/api/campaigns/${c.id}/start`, {})));
+  let views: View[];
+  let invariantBroken = 0;
+  for (;;) {
+    views = await Promise.all(bulkCampaigns.map((c) => call<View>(`/api/campaigns/${c.id}`)));
+    invariantBroken += views.filter((v) => v.sent + v.failed + v.skipped + v.pending !== v.contact_count).length;
+    if (views.every(done)) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const sum = (k: "sent" | "failed") => views.reduce((a, v) => a + v[k], 0);
+  const bulk = { view: { sent: sum("sent"), failed: sum("failed"), statuses: views.map((v) => v.status) }, seconds: (performance.now() - t0) / 1000, invariantBroken };
+  const bulkSends = (await Promise.all(names.map(sendsOf))).flat().filter((s) => s.status < 300 && s.body.number.startsWith("55119"));
   const times = bulkSends.map((s) => Date.parse(s.at)).sort((a, b) => a - b);
   const span = ((times.at(-1) ?? 0) - (times[0] ?? 0)) / 1000;
   const unique = new Set(bulkSends.map((s) => s.body.number)).size;
+  const duplicates = bulkSends.length - unique;
 
   // (2) Pacing accuracy at 60/min, no jitter.
   const paced = await run("paced", { per_minute: 60, jitter_pct: 0 });
@@ -79,13 +108,14 @@ try {
   const within = gaps.filter((g) => Math.abs(g - 1000) <= 100).length;
 
   printTable(
-    `Campaign sends — ${N} recipients, unpaced (SendClock → CAMPAIGN_QUEUE → consumer → simulator)`,
-    ["sent", "failed", "unique numbers", "start→completed s", "sends/s", "ms per send (wall)", "first→last send s", "sends/s at simulator", "invariant breaks"],
+    `Campaign sends — ${N} recipients over ${INSTANCES} instances, unpaced (send clock → queue → consumer → simulator)`,
+    ["sent", "failed", "unique numbers", "duplicates", "start→completed s", "sends/s", "ms per send (wall)", "first→last send s", "sends/s at simulator", "invariant breaks"],
     [
       [
         bulk.view.sent,
         bulk.view.failed,
         unique,
+        duplicates,
         fmt(bulk.seconds, 2),
         fmt(bulk.view.sent / bulk.seconds, 0),
         fmt((bulk.seconds * 1000) / N, 2),
@@ -112,7 +142,7 @@ try {
       ],
     ],
   );
-  console.log(`\nresults: ${saveResult("campaigns", { n: N, bulk: { ...bulk, span, unique }, paced: { ...paced, gaps, mean, within } })}`);
+  console.log(`\nresults: ${saveResult("campaigns", { n: N, instances: INSTANCES, bulk: { ...bulk, span, unique, duplicates }, paced: { ...paced, gaps, mean, within } })}`);
 } finally {
   await stack.stop();
 }
