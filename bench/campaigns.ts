@@ -89,7 +89,11 @@ try {
     await new Promise((r) => setTimeout(r, 200));
   }
   const sum = (k: "sent" | "failed") => views.reduce((a, v) => a + v[k], 0);
-  const bulk = { view: { sent: sum("sent"), failed: sum("failed"), statuses: views.map((v) => v.status) }, seconds: (performance.now() - t0) / 1000, invariantBroken };
+  const bulk = {
+    view: { sent: sum("sent"), failed: sum("failed"), statuses: views.map((v) => v.status) },
+    seconds: (performance.now() - t0) / 1000,
+    invariantBroken,
+  };
   const bulkSends = (await Promise.all(names.map(sendsOf))).flat().filter((s) => s.status < 300 && s.body.number.startsWith("55119"));
   const times = bulkSends.map((s) => Date.parse(s.at)).sort((a, b) => a - b);
   const span = ((times.at(-1) ?? 0) - (times[0] ?? 0)) / 1000;
@@ -109,7 +113,18 @@ try {
 
   printTable(
     `Campaign sends — ${N} recipients over ${INSTANCES} instances, unpaced (send clock → queue → consumer → simulator)`,
-    ["sent", "failed", "unique numbers", "duplicates", "start→completed s", "sends/s", "ms per send (wall)", "first→last send s", "sends/s at simulator", "invariant breaks"],
+    [
+      "sent",
+      "failed",
+      "unique numbers",
+      "duplicates",
+      "start→completed s",
+      "sends/s",
+      "ms per send (wall)",
+      "first→last send s",
+      "sends/s at simulator",
+      "invariant breaks",
+    ],
     [
       [
         bulk.view.sent,
@@ -142,7 +157,9 @@ try {
       ],
     ],
   );
-  console.log(`\nresults: ${saveResult("campaigns", { n: N, instances: INSTANCES, bulk: { ...bulk, span, unique, duplicates }, paced: { ...paced, gaps, mean, within } })}`);
+  console.log(
+    `\nresults: ${saveResult("campaigns", { n: N, instances: INSTANCES, bulk: { ...bulk, span, unique, duplicates }, paced: { ...paced, gaps, mean, within } })}`,
+  );
 } finally {
   await stack.stop();
 }

@@ -30,8 +30,13 @@ export function resolveChatJid(key: ChatKey): ResolvedJid {
   return { ok: false, reason: `unsupported JID ${jids[0]!.slice(0, 80)}` };
 }
 
-/** Evolution's epoch seconds (number, numeric string or protobuf Long) → epoch ms; `fallback` (the delivery's time) when absent or implausible. */
-export function timestampMs(v: unknown, fallback: number): number {
+/**
+ * Evolution's epoch seconds (number, numeric string or protobuf Long) → epoch ms, or null when it
+ * is no time a WhatsApp message can have (before 2009, over a day after `now`) or not a time at
+ * all. The webhook edge refuses such a message (webhook-envelope.ts); what was stored before
+ * reads it through timestampMs.
+ */
+export function messageTimeMs(v: unknown, now: number): number | null {
   let s: number | null = null;
   if (typeof v === "number") s = v;
   else if (typeof v === "string" && /^\d+$/.test(v)) s = Number(v);
@@ -39,12 +44,12 @@ export function timestampMs(v: unknown, fallback: number): number {
     const { low, high } = v as { low: number; high?: number };
     s = (high ?? 0) * 2 ** 32 + (low >>> 0);
   }
-  if (s === null || !Number.isFinite(s) || s <= 0) return fallback;
+  if (s === null || !Number.isFinite(s) || s <= 0) return null;
   // Seconds (what Evolution sends); a value already in ms is kept as is.
-  const ms = s < 1e11 ? s * 1000 : s;
-  // A time no message can have (before 2009, or over a day after its delivery) reads as absent,
-  // and the message is kept at the delivery's time: it is a contact's message we must not lose
-  // (a 400 would drop it), and stored as sent it would pin its conversation to the top for good
-  // (last_message_at only moves forward) — or, past year 275760, fail every list showing it.
-  return plausibleTime(ms, fallback) ?? fallback;
+  return plausibleTime(s < 1e11 ? s * 1000 : s, now);
+}
+
+/** messageTimeMs, or `fallback` (the delivery's time) when absent or implausible. */
+export function timestampMs(v: unknown, fallback: number): number {
+  return messageTimeMs(v, fallback) ?? fallback;
 }

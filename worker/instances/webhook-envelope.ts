@@ -2,8 +2,9 @@
 // and the copy of the payload we keep (media bytes stripped). The dedupe key: dedupe.ts.
 import { z } from "zod";
 import type { ErrorDetail } from "../errors";
+import { messageTimeMs } from "../inbox/jid";
 import { zodDetails } from "../platform/http/validate";
-import { jsonTooDeep } from "../platform/lib/json";
+import { isObject, jsonTooDeep } from "../platform/lib/json";
 import { plausibleTime } from "../platform/lib/time";
 
 /**
@@ -87,9 +88,29 @@ export function parseDelivery(body: unknown, now = Date.now()): ParseResult {
     const data = schema.safeParse(env.data.data);
     if (!data.success) return fail(zodDetails(data.error.issues).map((d) => ({ ...d, path: `data.${d.path}` })));
   }
+  const badTime = implausibleMessageTime(event, env.data.data, now);
+  if (badTime) return fail([badTime]);
   // An implausible date_time (year 5000, 1970) reads as absent: the receive time orders it.
   const t = env.data.date_time ? plausibleTime(Date.parse(env.data.date_time), now) : null;
   return { ok: true, value: { event, envelope: env.data, eventTime: t } };
+}
+
+/**
+ * A message whose messageTimestamp no WhatsApp message can have (1e20, before 2009, over a day
+ * ahead) is refused at the edge with the reason, recorded as rejected (the payload stays on the
+ * webhook-events page), instead of being stored with a time that breaks every list showing it.
+ */
+function implausibleMessageTime(event: string, data: unknown, now: number): ErrorDetail | null {
+  if (event !== "messages.upsert" && event !== "send.message") return null;
+  const items = Array.isArray(data) ? data : [data];
+  for (const [i, item] of items.entries()) {
+    const ts = isObject(item) ? item.messageTimestamp : undefined;
+    if (ts === undefined || ts === null) continue;
+    if (messageTimeMs(ts, now) !== null) continue;
+    const path = Array.isArray(data) ? `data.${i}.messageTimestamp` : "data.messageTimestamp";
+    return { path, message: `${JSON.stringify(ts).slice(0, 60)} is not a time a WhatsApp message can have (before 2009 or more than a day ahead)` };
+  }
+  return null;
 }
 
 function fail(details: ErrorDetail[]): ParseResult {
