@@ -245,30 +245,4 @@ describe("inbox fixes in Chromium", () => {
     await page.waitForURL(`${stack.baseUrl}/inbox`);
     await page.close();
   });
-
-  it("a failed send says why in a sentence (the stored reason as its tooltip), and Retry sends it", async () => {
-    const { page, from } = await threadOf("Felipe Failure", "are you there?");
-    await stack.sim(`/instances/${name}/fail-sends`, { count: 3, status: 500 });
-    await page.getByLabel("Message").fill("this one fails three times");
-    await page.getByRole("button", { name: "Send" }).click();
-    const failed = page.locator('[data-testid="message"][data-status="failed"]', { hasText: "this one fails three times" });
-    await failed.waitFor({ timeout: 20_000 });
-    const why = failed.locator('[data-testid="failure"]');
-    expect(await why.textContent()).toBe("The WhatsApp server had an error (tried 3 times).");
-    expect(await why.getAttribute("title")).toMatch(/^Evolution POST \/message\/sendText\/.+ → 500: .*\(after 3 attempts\)$/);
-    await failed.getByRole("button", { name: "Retry" }).click();
-    await page
-      .locator('[data-testid="message"][data-status="sent"], [data-testid="message"][data-status="delivered"], [data-testid="message"][data-status="read"]', {
-        hasText: "this one fails three times",
-      })
-      .waitFor({ timeout: 20_000 });
-
-    await stack.sim("/unregistered", { numbers: [from] });
-    await page.getByLabel("Message").fill("to a number that left WhatsApp");
-    await page.getByRole("button", { name: "Send" }).click();
-    const refused = page.locator('[data-testid="message"][data-status="failed"]', { hasText: "to a number that left WhatsApp" });
-    await refused.waitFor({ timeout: 20_000 });
-    expect(await refused.locator('[data-testid="failure"]').textContent()).toBe("This number is not on WhatsApp.");
-    await page.close();
-  });
 });

@@ -99,6 +99,10 @@ export function createControl(sim: SimEngine) {
     markUnregistered: (numbers: string[]): void => {
       for (const n of numbers) sim.unregistered.add(n.replace(/\D/g, ""));
     },
+    /** Undoes markUnregistered: the numbers are on WhatsApp again (a failed send can be retried). */
+    markRegistered: (numbers: string[]): void => {
+      for (const n of numbers) sim.unregistered.delete(n.replace(/\D/g, ""));
+    },
     /** Resolves when no delivery, retry or ack timer is in flight. */
     idle: (): Promise<void> => sim.hooks.idle(),
     reset: (): void => sim.reset(),
@@ -190,6 +194,10 @@ export function controlRoutes(sim: SimEngine, ctl: SimControl): Hono {
   app.post("/network/release", async (c) => c.json({ released: ctl.release((await parse(c, schemas.release)).order) }));
   app.post("/unregistered", async (c) => {
     ctl.markUnregistered((await parse(c, schemas.unregistered)).numbers);
+    return c.json({ unregistered: [...sim.unregistered] });
+  });
+  app.delete("/unregistered", async (c) => {
+    ctl.markRegistered((await parse(c, schemas.unregistered)).numbers);
     return c.json({ unregistered: [...sim.unregistered] });
   });
   app.post("/reset", (c) => {

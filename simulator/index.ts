@@ -45,11 +45,13 @@
  *   POST /_sim/network                       {duplicate?: extra copies per delivery, delayMs?, jitterMs?, hold?: queue deliveries}
  *   POST /_sim/network/release               {order?: fifo|reverse|shuffle} → sends the held deliveries in that order
  *   POST /_sim/unregistered                  {numbers} → reported as not on WhatsApp (sends answer 400 exists:false)
+ *   DELETE /_sim/unregistered                {numbers} → on WhatsApp again (undoes the POST); both answer {unregistered}
  *   POST /_sim/reset                         forget everything
  *
  * The returned object also exposes the same operations as methods (`sim.scan(name)`, `sim.inject(name, msg)`,
- * `sim.failNextSends(name, n, status)`, `sim.setNetwork({duplicate: 1})`, `sim.release("reverse")`, `sim.sends(name)`,
- * `sim.deliveries()`, `sim.idle()` to await every in-flight delivery/ack, `sim.reset()`, `sim.close()`), plus
+ * `sim.failNextSends(name, n, status)`, `sim.markUnregistered(numbers)`, `sim.markRegistered(numbers)`,
+ * `sim.setNetwork({duplicate: 1})`, `sim.release("reverse")`, `sim.sends(name)`, `sim.deliveries()`, `sim.idle()` to await
+ * every in-flight delivery/ack, `sim.reset()`, `sim.close()`), plus
  * `sim.setFault({mode, scope?, count?, forMs?})`, `sim.fault()`, `sim.faultLog()` (every request a fault hit) and
  * `sim.accepted(name)` (the messages the phone really sent, faulted answers included: what exactly-once tests count).
  *

@@ -8,7 +8,7 @@ import { useEffect, useRef } from "preact/hooks";
 import type { InstanceView } from "../../../worker/shared/instances";
 import { PING, PONG } from "../../../worker/shared/keep-alive";
 import type { ChangedEvent, ServerEvent, Topic } from "../../../worker/shared/ws-events";
-import { signedIn, sockets } from "../api/client";
+import { api, call, signedIn, sockets } from "../api/client";
 
 export type LiveStatus = "connecting" | "live" | "offline";
 
@@ -150,14 +150,34 @@ export function useLive(topics: Topic[], fn: Listener): void {
   useEffect(() => realtime.on(topics, (e) => ref.current(e)), [key]);
 }
 
-/** Live state of one instance over its own channel: a full `instance` frame, then one per change. */
+type Breaker = Pick<InstanceView, "evolution_unreachable_since" | "evolution_error">;
+
+/**
+ * Live state of one instance over its own channel: a full `instance` frame, then one per change.
+ * The outbox's breaker (Evolution unreachable) is written beside the instance's object and told
+ * only to the hub, so its two fields are refetched on the hub's "instances" changes of this id
+ * (every change is told there too, after the frame): the last refetch wins over the frames.
+ */
 export const InstanceChannelModel = createModel((id: string) => {
-  const instance = signal<InstanceView | null>(null);
+  const frame = signal<InstanceView | null>(null);
+  const breaker = signal<Breaker | null>(null);
   const channel = new ChannelModel({ url: () => sockets.instance(id), isSnapshot: (e) => e.type === "instance", finalReasons: ["instance deleted"] });
   channel.listen((event) => {
-    if (event.type === "instance") instance.value = event.instance;
+    if (event.type === "instance") frame.value = event.instance;
   });
   channel.connect();
+  let asked = 0;
+  const refetch = async () => {
+    const n = ++asked;
+    try {
+      const v = await call(api.instances[":id"].$get({ param: { id } }));
+      if (n === asked) breaker.value = { evolution_unreachable_since: v.evolution_unreachable_since, evolution_error: v.evolution_error };
+    } catch {
+      // Deleted or offline: the channel says so, and the next change or resync asks again.
+    }
+  };
+  effect(() => realtime.on(["instances"], (e) => (!e || e.id === id ? void refetch() : undefined)));
+  const instance = computed(() => (frame.value && breaker.value ? { ...frame.value, ...breaker.value } : frame.value));
   return {
     instance: instance as ReadonlySignal<InstanceView | null>,
     /** The instance was deleted while watched: the server closed the channel for good. */

@@ -3,7 +3,7 @@ import type { CampaignView } from "../../../../worker/shared/campaigns";
 import { ApiError, api, call } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
 import { useLive } from "../../state/realtime";
-import { Progress, StatusBadge, when } from "./progress";
+import { PauseReason, Progress, StatusBadge, when } from "./progress";
 
 export function CampaignList() {
   const [items, setItems] = useState<CampaignView[] | null>(null);
@@ -52,7 +52,7 @@ export function CampaignList() {
                 <span>· created {when(c.created_at)}</span>
                 {c.started_at && <span>· started {when(c.started_at)}</span>}
               </div>
-              {c.pause_reason && c.status === "paused" && <div class="small error">{c.pause_reason}</div>}
+              <PauseReason c={c} compact />
             </a>
           ))}
         </div>

@@ -46,3 +46,20 @@ export function StatusBadge({ status }: { status: CampaignView["status"] }) {
 }
 
 export const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "—");
+
+/**
+ * Why a paused campaign is paused. Paused by the instance's breaker (Evolution not answering) it
+ * is no failure: it resumes by itself when Evolution answers (Resume stays available). A user's
+ * or a disconnected number's pause reads as before.
+ */
+export function PauseReason({ c, compact = false }: { c: CampaignView; compact?: boolean }) {
+  if (c.status !== "paused" || !c.pause_reason) return null;
+  const auto = c.paused_by === "breaker";
+  const Tag = compact ? "div" : "p";
+  return (
+    <Tag class={`${auto ? "warn-text" : "error"}${compact ? " small" : ""}`} data-testid={compact ? undefined : "pause-reason"} data-paused-by={c.paused_by}>
+      {c.pause_reason}
+      {auto && <span data-testid="auto-resume"> — it resumes by itself when Evolution answers{compact ? "" : " (or Resume it now)"}.</span>}
+    </Tag>
+  );
+}

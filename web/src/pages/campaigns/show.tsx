@@ -3,7 +3,7 @@ import type { CampaignDetail, CampaignRecipientView, RecipientStatus } from "../
 import { ApiError, api, call, query } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
 import { useLive } from "../../state/realtime";
-import { Progress, StatusBadge, when } from "./progress";
+import { PauseReason, Progress, StatusBadge, when } from "./progress";
 
 const FILTERS: (RecipientStatus | "")[] = ["", "pending", "sent", "delivered", "read", "replied", "failed", "skipped"];
 type Page = { items: CampaignRecipientView[]; next_cursor: string | null };
@@ -99,11 +99,7 @@ export function ShowCampaign({ id }: { id: string }) {
           <span class="small muted">from {c.instance_name ?? "a deleted instance"}</span>
           {c.scheduled_at && c.status === "scheduled" && <span class="small">starts {when(c.scheduled_at)}</span>}
         </div>
-        {c.pause_reason && c.status === "paused" && (
-          <p class="error" data-testid="pause-reason">
-            {c.pause_reason}
-          </p>
-        )}
+        <PauseReason c={c} />
         <Progress c={c} />
         <div class="cmp-counters">
           {(["contact_count", "sent", "failed", "skipped", "pending"] as const).map((k) => (

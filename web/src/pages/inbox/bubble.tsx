@@ -1,5 +1,5 @@
 import type { MessageView } from "../../../../worker/shared/inbox";
-import { clockTime, failureSentence, fullDateTime } from "./format";
+import { clockTime, failureSentence, fullDateTime, waitingSentence } from "./format";
 
 const TICKS: Record<MessageView["status"], { mark: string; label: string }> = {
   pending: { mark: "○", label: "Sending" },
@@ -9,10 +9,19 @@ const TICKS: Record<MessageView["status"], { mark: string; label: string }> = {
   failed: { mark: "!", label: "Failed" },
 };
 
+/** A clock drawn inline: the headless and minimal systems the dashboard runs on may lack an emoji font. */
+const Clock = () => (
+  <svg class="bubble-clock" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true">
+    <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" stroke-width="1.5" />
+    <path d="M8 4.5V8l2.5 1.5" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" />
+  </svg>
+);
+
 function Media({ m }: { m: MessageView }) {
   if (m.deleted_at) return null;
   if (!m.content) {
-    if (m.error) return <div class="media-missing small">{m.error}</div>;
+    // On a pending message of ours the error is the waiting note (shown under the bubble), not a media problem.
+    if (m.error && m.status !== "pending") return <div class="media-missing small">{m.error}</div>;
     return <div class="media-missing small muted">{m.media_pending ? `Loading ${m.type}…` : `[${m.type}]`}</div>;
   }
   switch (m.type) {
@@ -61,6 +70,11 @@ export function Bubble({ m, onRetry }: { m: MessageView; onRetry: (m: MessageVie
             </span>
           )}
         </div>
+        {m.from_me && m.status === "pending" && m.error && (
+          <div class="bubble-waiting small" data-testid="pending-note" title={m.error}>
+            <Clock /> {waitingSentence(m.error)}
+          </div>
+        )}
         {m.status === "failed" && (
           <div class="bubble-failed small">
             <span title={m.error ?? undefined} data-testid="failure">

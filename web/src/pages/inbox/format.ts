@@ -45,6 +45,28 @@ export function failureSentence(error: string | null): string {
   return `The WhatsApp server could not be reached${after}.`;
 }
 
+/** "YYYY-MM-DD HH:MM:SS UTC" (how the outbox and the breaker write a time) as local HH:MM, or null. */
+export function utcStampToClock(text: string): string | null {
+  const m = /(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) UTC/.exec(text);
+  return m ? clockTime(`${m[1]}T${m[2]}Z`) : null;
+}
+
+/**
+ * Why a pending message of ours is not out yet, as a short note for under the bubble (the stored
+ * note, e.g. "Waiting for the WhatsApp server: Evolution unreachable since … UTC (…)" or
+ * "Retrying: Evolution POST … → 502 …", goes in its tooltip). It is no failure: the outbox sends it.
+ */
+export function waitingSentence(note: string): string {
+  if (note.startsWith("Waiting for the WhatsApp server")) {
+    const since = utcStampToClock(note);
+    return `Waiting for the WhatsApp server${since ? ` (not answering since ${since})` : ""} — it goes out when the server answers`;
+  }
+  if (note.startsWith("Retrying: Could not check")) return "Checking with the WhatsApp server whether it went out — then trying again";
+  if (note.startsWith("Retrying:")) return "The WhatsApp server did not answer — trying again";
+  if (/connection closed|not connected/i.test(note)) return "Waiting for the WhatsApp number to connect";
+  return `Not sent yet: ${note}`;
+}
+
 export function typeOfFile(mime: string): Exclude<MessageType, "text"> {
   if (mime.startsWith("image/")) return "image";
   if (mime.startsWith("video/")) return "video";

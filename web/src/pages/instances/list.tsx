@@ -5,6 +5,7 @@ import { Modal } from "../../components/modal";
 import { PageHeader } from "../../components/page-header";
 import { StatusDot } from "../../components/status-dot";
 import { useLive } from "../../state/realtime";
+import { EvolutionUnreachable } from "./unreachable";
 
 export function InstanceList() {
   const [items, setItems] = useState<InstanceView[] | null>(null);
@@ -75,6 +76,7 @@ function InstanceCard({ instance: i, onEdit, onChanged }: { instance: InstanceVi
       <div class="muted">{i.number}</div>
       {i.profile_name && <div class="small">WhatsApp name: {i.profile_name}</div>}
       {i.status === "closed" && i.disconnect_reason && <div class="small error">{i.disconnect_reason}</div>}
+      <EvolutionUnreachable instance={i} />
       {error && (
         <div class="small error" role="alert">
           {error}

@@ -5,6 +5,7 @@ import { ApiError, api, call } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
 import { StatusDot } from "../../components/status-dot";
 import { InstanceChannelModel } from "../../state/realtime";
+import { EvolutionUnreachable } from "./unreachable";
 
 const AUTO_CONNECT_AFTER_MS = 4000;
 
@@ -59,6 +60,7 @@ export function ShowInstance({ id }: { id: string }) {
       </PageHeader>
       <div class="card qr-card">
         <p class="muted">{instance.number}</p>
+        <EvolutionUnreachable instance={instance} detail />
         {instance.status === "pending" && instance.qr_code_base64 ? (
           <>
             <p>Open WhatsApp on the phone → Linked devices → Link a device, and scan:</p>
