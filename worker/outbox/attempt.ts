@@ -11,7 +11,7 @@ import { reconcile } from "./reconcile";
 export type Outcome =
   | { kind: "accepted"; row: OutboxRow; keyId: string; via: "send" | "echo" | "lookup" }
   /** Try again at `at`; `uncertain`: it may have gone out (reconcile first); `outage`: counts for the breaker. */
-  | { kind: "retry"; row: OutboxRow; at: number; error: string; uncertain: boolean; outage: boolean }
+  | { kind: "retry"; row: OutboxRow; at: number; error: string; uncertain: boolean; outage: boolean; cause: string }
   /** Not attempted (breaker open, campaign paused): back to queued, re-driven by whoever ends the wait. */
   | { kind: "held"; row: OutboxRow; reason: string; closed?: boolean }
   | { kind: "failed"; row: OutboxRow; error: string; retryable: boolean }
@@ -50,7 +50,7 @@ export async function attempt(env: Env, client: EvolutionClient, ctx: SendContex
   if (row.uncertain) {
     const r = await reconcile(env, client, ref, row);
     if ("keyId" in r) return { kind: "accepted", row, keyId: r.keyId, via: "lookup" };
-    if ("error" in r) return retry(row, now, `Could not check with Evolution whether the last attempt went out: ${r.error}`, r.outage, true);
+    if ("error" in r) return retry(row, now, `Could not check with Evolution whether the last attempt went out: ${r.error}`, r.outage, true, r.error);
   }
   try {
     const sent = await send(env, client, ref, row);
@@ -61,12 +61,13 @@ export async function attempt(env: Env, client: EvolutionClient, ctx: SendContex
   }
 }
 
-function retry(row: OutboxRow, now: number, error: string, outage: boolean, uncertain: boolean): Outcome {
+/** `cause`: what Evolution (or the network) said, for the breaker's reason. */
+function retry(row: OutboxRow, now: number, error: string, outage: boolean, uncertain: boolean, cause = error): Outcome {
   if (now + retryDelayMs(row.attempts) > row.deadlineAt) {
     const maybe = uncertain || row.uncertain ? ` ${MAYBE_DELIVERED}` : "";
     return { kind: "failed", row, error: `${error} (gave up after ${row.attempts} attempts${maybe})`, retryable: true };
   }
-  return { kind: "retry", row, at: now + retryDelayMs(row.attempts), error, uncertain, outage };
+  return { kind: "retry", row, at: now + retryDelayMs(row.attempts), error, uncertain, outage, cause };
 }
 
 /**

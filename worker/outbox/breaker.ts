@@ -51,7 +51,7 @@ export class Breaker {
     await setBreakerStmt(getDb(this.env.DB), this.instanceId, { since: now, error: state.error });
     console.warn(JSON.stringify({ at: "outbox.breaker_open", instanceId: this.instanceId, error: state.error }));
     await this.hooks.opened(now, state.error);
-    await publish(this.env, "instances", this.instanceId);
+    await this.announce();
     return state.probeAt;
   }
 
@@ -93,6 +93,16 @@ export class Breaker {
     await setBreakerStmt(getDb(this.env.DB), this.instanceId, null);
     console.warn(JSON.stringify({ at: "outbox.breaker_closed", instanceId: this.instanceId }));
     await this.hooks.closed();
-    await publish(this.env, "instances", this.instanceId);
+    await this.announce();
+  }
+
+  /** The instance's object re-reads its row and tells its sockets and the hub (the warning shows or goes). */
+  private async announce(): Promise<void> {
+    try {
+      await this.env.WA_INSTANCE.getByName(this.instanceId).refresh();
+    } catch (err) {
+      console.warn(JSON.stringify({ at: "outbox.breaker_announce", instanceId: this.instanceId, error: String(err) }));
+      await publish(this.env, "instances", this.instanceId);
+    }
   }
 }

@@ -81,7 +81,7 @@ function statementsOf(db: Db, ctx: SendContext, o: Outcome, now: number, f: Foll
       f.retries.push({ id: row.id, delayMs: o.at - now });
       if (o.outage) {
         const seen = f.outages.get(row.instanceId);
-        f.outages.set(row.instanceId, { n: (seen?.n ?? 0) + 1, error: o.error });
+        f.outages.set(row.instanceId, { n: (seen?.n ?? 0) + 1, error: o.cause });
       }
       return [
         requeueStmt(db, row.id, { at: o.at, error: o.error, uncertain: o.uncertain }, now),
