@@ -1,6 +1,9 @@
 // `npm run bench:campaigns`: the campaign engine end to end on the local stack (wrangler dev +
 // the Evolution simulator). (1) 10,000 recipients unpaced, split over 10 instances (one campaign
-// each, started together): sends/s reaching the simulator, duplicates, and the wall cost per send. (2) 30 recipients at 60/min, jitter 0:
+// each, started together): sends/s reaching the simulator, duplicates, and the wall cost per send.
+// The simulator acknowledges every send (SERVER_ACK, DELIVERY_ACK, READ webhooks: what Evolution
+// does); SIM_ACK_DELAYS_MS=600000,600000,600000 defers them past the run, which measures the send
+// engine alone. BENCH_N, BENCH_INSTANCES size it; BENCH_VERBOSE=1 shows the stack's logs. (2) 30 recipients at 60/min, jitter 0:
 // the spacing the simulator measured against the configured 1,000 ms. Prints; never asserts.
 import { startStack } from "../e2e/stack.ts";
 import { fmt, percentile, printTable, saveResult } from "./load.ts";
@@ -9,7 +12,7 @@ const N = Number(process.env.BENCH_N ?? 10_000);
 const PACED = 30;
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 10);
 
-const stack = await startStack();
+const stack = await startStack({ quiet: process.env.BENCH_VERBOSE ? false : undefined });
 try {
   const headers = { authorization: `Bearer ${stack.adminToken}`, "content-type": "application/json" };
   const call = async <T>(path: string, json?: unknown): Promise<T> => {

@@ -3,7 +3,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../platform/db/client";
 import { campaigns, contacts, instances, messages, outbox } from "../platform/db/schema";
-import type { OutboxRow } from "./outbox.queries";
+import { chunks, type OutboxRow } from "./outbox.queries";
 
 /** What the consumer needs beside the rows: their instances, campaigns, contacts, and any key.id an echo already attached. */
 export async function sendContext(db: Db, rows: OutboxRow[]) {
@@ -27,15 +27,19 @@ export async function sendContext(db: Db, rows: OutboxRow[]) {
     campaignIds.length
       ? db.select({ id: campaigns.id, status: campaigns.status }).from(campaigns).where(inArray(campaigns.id, campaignIds))
       : Promise.resolve([]),
-    contactIds.length
-      ? db.select({ id: contacts.id, name: contacts.name, optedOut: contacts.optedOut }).from(contacts).where(inArray(contacts.id, contactIds))
-      : Promise.resolve([]),
-    messageIds.length
-      ? db
+    Promise.all(
+      chunks(contactIds).map((part) =>
+        db.select({ id: contacts.id, name: contacts.name, optedOut: contacts.optedOut }).from(contacts).where(inArray(contacts.id, part)),
+      ),
+    ).then((r) => r.flat()),
+    Promise.all(
+      chunks(messageIds).map((part) =>
+        db
           .select({ id: messages.id, conversationId: messages.conversationId, externalId: messages.externalId, error: messages.error })
           .from(messages)
-          .where(inArray(messages.id, messageIds))
-      : Promise.resolve([]),
+          .where(inArray(messages.id, part)),
+      ),
+    ).then((r) => r.flat()),
   ]);
   return {
     instances: new Map(inst.map((i) => [i.id, i])),

@@ -11,6 +11,10 @@ export type OutboxState = OutboxRow["state"];
 
 const NOW = sql<number>`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`;
 
+/** Ids per IN (…) list: D1 binds at most 100 parameters a statement. */
+export const ID_CHUNK = 90;
+export const chunks = <T>(xs: T[], size = ID_CHUNK): T[][] => Array.from({ length: Math.ceil(xs.length / size) }, (_, i) => xs.slice(i * size, (i + 1) * size));
+
 /** Stores a send once per idempotency key (a repeat is a no-op and returns nothing). */
 export function insertOutboxStmt(db: Db, row: NewOutboxRow) {
   return db.insert(outbox).values(row).onConflictDoNothing({ target: outbox.idempotencyKey }).returning({ id: outbox.id });
@@ -29,6 +33,10 @@ export async function outboxByKey(db: Db, key: string): Promise<OutboxRow | unde
  * idempotency check; a second consumer or a repeated queue message gets nothing back).
  */
 export async function claimOutbox(db: Db, ids: string[], now: number, leaseMs: number): Promise<OutboxRow[]> {
+  if (ids.length > ID_CHUNK) {
+    const parts = await Promise.all(chunks(ids).map((part) => claimOutbox(db, part, now, leaseMs)));
+    return parts.flat();
+  }
   if (!ids.length) return [];
   return db
     .update(outbox)
@@ -216,6 +224,7 @@ export function linkMessageStmt(db: Db, id: string, instanceId: string, external
 }
 
 /** Due again now (a re-drive); a campaign's parked sends also get a new horizon. */
+/** At most ID_CHUNK ids (redrive.ts chunks them). */
 export function redriveStmt(db: Db, ids: string[], now: number, horizonMs: number) {
   return db
     .update(outbox)

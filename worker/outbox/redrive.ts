@@ -3,9 +3,9 @@
 import { getDb } from "../platform/db/client";
 import { sendQueue } from "../platform/queues";
 import { retryHorizonMs } from "./outbox";
-import { queuedOutboxIds, redriveStmt } from "./outbox.queries";
+import { ID_CHUNK, queuedOutboxIds, redriveStmt } from "./outbox.queries";
 
-const CHUNK = 90;
+const CHUNK = ID_CHUNK;
 
 export async function redrive(env: Env, ids: string[], now = Date.now()): Promise<number> {
   const db = getDb(env.DB);
