@@ -13,6 +13,7 @@ import { recentActiveContacts } from "./conversations.queries";
 import { applyMessageEvent } from "./dispatch";
 import { type PreparedUpsert, prepareUpsert } from "./ingest";
 import { heldExternalIds } from "./message-events.queries";
+import { applyReceiptGroup } from "./receipt-group";
 import { outboundSent } from "./receipts";
 import { messageItem } from "./webhook-items";
 
@@ -98,20 +99,42 @@ export class InstanceInbox {
   }
 
   private async drain(): Promise<void> {
-    const groupable = (d: Delivery) => d.event === "messages.upsert" && !d.repeat && d.receivedAt === undefined && !Array.isArray(d.data);
+    const fresh = (d: Delivery) => !d.repeat && d.receivedAt === undefined;
+    const upsert = (d: Delivery) => d.event === "messages.upsert" && fresh(d) && !Array.isArray(d.data);
+    const receipt = (d: Delivery) => d.event === "messages.update" && fresh(d);
     while (this.pending.length) {
+      // A run of plain upserts, or of receipts, is written as one group; anything else alone.
+      const kind = [upsert, receipt].find((k) => k(this.pending[0]!.d));
       let n = 0;
-      while (n < this.pending.length && n < GROUP && groupable(this.pending[n]!.d)) n++;
+      while (kind && n < this.pending.length && n < GROUP && kind(this.pending[n]!.d)) n++;
       const batch = this.pending.splice(0, Math.max(1, n));
+      const ds = batch.map((b) => b.d);
       let results: IngestResult[];
       try {
-        results = n > 0 ? await this.applyGroup(batch.map((b) => b.d)) : await this.applyEach(await this.journal.prepare(batch.map((b) => b.d)));
+        results =
+          kind === upsert ? await this.applyGroup(ds) : kind === receipt ? await this.applyReceipts(ds) : await this.applyEach(await this.journal.prepare(ds));
       } catch (err) {
         // Not copied to D1: the instance's alarm copies and applies them later.
         console.error(JSON.stringify({ at: "inbox.prepare", events: batch.length, error: dbErrorMessage(err) || String(err) }));
         results = batch.map(() => "failed");
       }
       for (const [i, b] of batch.entries()) b.resolve(results[i] ?? "failed");
+    }
+  }
+
+  /** A burst of receipts in one round trip (receipt-group.ts); alone again if that batch fails. */
+  private async applyReceipts(ds: Delivery[]): Promise<IngestResult[]> {
+    const base = await this.ctx();
+    if (!base) return this.applyEach(await this.journal.prepare(ds));
+    const ctx = { ...base, changes: new Changes() };
+    try {
+      const results = await applyReceiptGroup(ctx, this.journal, ds);
+      if (results.includes("deferred")) this.held = null;
+      void ctx.changes.publish(this.env);
+      return results;
+    } catch (err) {
+      console.warn(JSON.stringify({ at: "inbox.receipts", events: ds.length, error: dbErrorMessage(err) }));
+      return this.applyEach(await this.journal.prepare(ds));
     }
   }
 

@@ -43,24 +43,41 @@ const RANK: Record<MessageStatus, number> = { failed: -1, pending: 0, sent: 1, d
 
 /** messages.update: one item or an array; correlated by keyId only (its remoteJid may be a LID). */
 export async function ingestUpdate(ctx: InboxCtx, items: UpdateItem[]): Promise<Outcome> {
-  let held = false;
-  let applied = false;
+  const p = prepareUpdate(ctx, items);
+  const [first, ...rest] = p.stmts;
+  return p.finish(first ? await ctx.db.batch([first, ...rest]) : []);
+}
+
+/** A messages.update's statements for a shared write batch (the instance groups a burst of receipts), and its outcome from their results. */
+export type PreparedUpdate = { stmts: Stmt[]; finish: (results: unknown[]) => Outcome };
+
+export function prepareUpdate(ctx: InboxCtx, items: UpdateItem[]): PreparedUpdate {
+  const stmts: Stmt[] = [];
+  const applied: { keyId: string; status: MessageStatus; at: number }[] = [];
   for (const item of items) {
     const keyId = item.keyId;
     const status = statusOfAck(item.status);
     if (!keyId || ignoredJidReason(item.remoteJid ?? "") || !status) continue;
-    const [changed, found] = await ctx.db.batch([
+    applied.push({ keyId, status, at: stmts.length });
+    stmts.push(
       advanceStatusStmt(ctx.db, ctx.instance.id, keyId, status),
       byExternalQuery(ctx.db, ctx.instance.id, keyId),
       ...outboxReceipt(ctx, keyId, status),
-    ]);
-    for (const m of changed) ctx.changes.message(m.id, m.conversationId);
-    if (changed.length) campaignReceipt(ctx, keyId, status);
-    if (found.length) applied = true;
-    else held = true;
+    );
   }
-  if (held) return { status: "held", reason: "message not stored yet" };
-  return applied ? { status: "processed" } : { status: "ignored", reason: "no status to apply (group, PENDING or unknown status)" };
+  const finish = (results: unknown[]): Outcome => {
+    let held = false;
+    for (const a of applied) {
+      const changed = results[a.at] as { id: string; conversationId: string }[];
+      const found = results[a.at + 1] as unknown[];
+      for (const m of changed) ctx.changes.message(m.id, m.conversationId);
+      if (changed.length) campaignReceipt(ctx, a.keyId, a.status);
+      if (!found.length) held = true;
+    }
+    if (held) return { status: "held", reason: "message not stored yet" };
+    return applied.length ? { status: "processed" } : { status: "ignored", reason: "no status to apply (group, PENDING or unknown status)" };
+  };
+  return { stmts, finish };
 }
 
 /**
