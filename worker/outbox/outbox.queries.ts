@@ -7,7 +7,6 @@ import { campaigns, messages, outbox } from "../platform/db/schema";
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export type NewOutboxRow = typeof outbox.$inferInsert;
-export type OutboxState = OutboxRow["state"];
 
 const NOW = sql<number>`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`;
 
@@ -175,36 +174,6 @@ export async function queuedOutboxIds(db: Db, where: { instanceId?: string; camp
     .orderBy(asc(outbox.createdAt))
     .limit(limit);
   return rows.map((r) => r.id);
-}
-
-/**
- * Our sends to this number that an echo may belong to: claimed or queued after an uncertain
- * attempt, no key.id yet, with the same content. Oldest first.
- */
-export async function echoCandidates(db: Db, instanceId: string, number: string, contentHash: string): Promise<OutboxRow[]> {
-  return db
-    .select()
-    .from(outbox)
-    .where(
-      and(
-        eq(outbox.instanceId, instanceId),
-        eq(outbox.number, number),
-        eq(outbox.contentHash, contentHash),
-        isNull(outbox.externalId),
-        or(
-          eq(outbox.state, "sending"),
-          and(eq(outbox.state, "queued"), eq(outbox.uncertain, true)),
-          and(eq(outbox.state, "failed"), eq(outbox.uncertain, true)),
-        ),
-      ),
-    )
-    .orderBy(asc(outbox.createdAt))
-    .limit(5);
-}
-
-export async function outboxCounts(db: Db, instanceId: string): Promise<Partial<Record<OutboxState, number>>> {
-  const rows = await db.select({ state: outbox.state, n: sql<number>`count(*)` }).from(outbox).where(eq(outbox.instanceId, instanceId)).groupBy(outbox.state);
-  return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
 }
 
 /** Stores the outbox row of a message queued before the outbox existed, and points the message at it. */
