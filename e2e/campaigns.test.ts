@@ -6,15 +6,7 @@ import { type Stack, startStack } from "./stack.ts";
 describe("a campaign from a tag in Chromium", () => {
   let stack: Stack;
   let browser: Browser;
-  const call = async <T>(path: string, json?: unknown): Promise<T> => {
-    const res = await fetch(`${stack.baseUrl}${path}`, {
-      method: json === undefined ? "GET" : "POST",
-      headers: { authorization: `Bearer ${stack.adminToken}`, "content-type": "application/json" },
-      body: json === undefined ? undefined : JSON.stringify(json),
-    });
-    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
+  const call = <T>(path: string, json?: unknown) => stack.api<T>(path, json);
 
   beforeAll(async () => {
     [stack, browser] = await Promise.all([startStack(), launchBrowser()]);

@@ -14,15 +14,7 @@ describe("the outbox in Chromium", () => {
   let browser: Browser;
   let instanceId = "";
   const name = `outbox-${Date.now()}`;
-  const api = async <T>(path: string, json?: unknown): Promise<T> => {
-    const res = await fetch(`${stack.baseUrl}${path}`, {
-      method: json === undefined ? "GET" : "POST",
-      headers: { authorization: `Bearer ${stack.adminToken}`, "content-type": "application/json" },
-      body: json === undefined ? undefined : JSON.stringify(json),
-    });
-    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
+  const api = <T>(path: string, json?: unknown) => stack.api<T>(path, json);
   const rnd = () => `55119${String(Math.floor(1e7 + Math.random() * 9e7))}`;
   const inbound = (body: unknown, on = name) => stack.sim(`/instances/${on}/inbound`, body);
   const sendsOf = async (text: string) => (await stack.sim<Send[]>(`/instances/${name}/sends`)).filter((s) => s.body?.text === text);

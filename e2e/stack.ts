@@ -27,6 +27,8 @@ export function readDevVars(): Record<string, string> {
 export type Stack = {
   baseUrl: string;
   simUrl: string | null;
+  /** The Worker's API as the admin: GET `path`, or POST with a JSON body. Throws on non-2xx. */
+  api: <T = unknown>(path: string, body?: unknown) => Promise<T>;
   /** The simulator's control API: GET `/_sim<path>`, or POST with a JSON body. Throws on non-2xx. */
   sim: <T = unknown>(path: string, body?: unknown) => Promise<T>;
   adminToken: string;
@@ -209,7 +211,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       if (!res.ok) throw new Error(`sim ${path}: ${res.status} ${await res.text()}`);
       return (await res.json()) as T;
     };
-    return { baseUrl, simUrl, sim, adminToken, persistDir, workerPid: worker.pid!, stop };
+    const api = async <T>(path: string, body?: unknown): Promise<T> => {
+      const res = await fetch(`${baseUrl}${path}`, {
+        method: body === undefined ? "GET" : "POST",
+        headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as T;
+    };
+    return { baseUrl, simUrl, api, sim, adminToken, persistDir, workerPid: worker.pid!, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -4,17 +4,16 @@
 import type { BreakerHooks } from "../outbox/breaker";
 import { redriveQueued } from "../outbox/redrive";
 import { getDb } from "../platform/db/client";
+import { utcClock } from "../platform/lib/time";
 import { publish } from "../platform/realtime/publish";
 import { campaignsOn, resumeCampaign } from "./campaigns.queries";
 import { autoPause } from "./lifecycle";
-
-const utc = (at: number) => `${new Date(at).toISOString().replace("T", " ").slice(0, 19)} UTC`;
 
 export function breakerHooks(env: Env, instanceId: string, register: (campaignId: string) => Promise<void>): BreakerHooks {
   const db = getDb(env.DB);
   return {
     opened: async (since, error) => {
-      const reason = `Evolution unreachable since ${utc(since)} (${error})`;
+      const reason = `Evolution unreachable since ${utcClock(since)} (${error})`;
       for (const id of await campaignsOn(db, instanceId, "running")) await autoPause(env, id, reason, "breaker");
     },
     closed: async () => {

@@ -43,59 +43,39 @@ export async function campaignSendInFlight(db: Db, instanceId: string, contactId
   return rows.length > 0;
 }
 
-export function recordSentStmts(db: Db, campaignId: string, contactId: string, messageId: string, now: number) {
+type Counter = "sent" | "failed" | "skipped";
+
+/**
+ * A pending recipient's move to an outcome, with its counter: both guarded by the same state
+ * (claimed, or never claimed), so in one batch they change together or not at all.
+ */
+function outcomeStmts(db: Db, campaignId: string, contactId: string, claimed: boolean, counter: Counter, patch: Partial<RecipientRow>, now: number) {
+  const still = claimed ? stillClaimed : stillUnclaimed;
   return [
     db
       .update(campaigns)
-      .set({ sent: sql`${campaigns.sent} + 1`, updatedAt: now })
-      .where(and(eq(campaigns.id, campaignId), stillClaimed(campaignId, contactId))),
+      .set({ [counter]: sql`${campaigns[counter]} + 1`, updatedAt: now })
+      .where(and(eq(campaigns.id, campaignId), still(campaignId, contactId))),
     db
       .update(r)
-      .set({ status: "sent", messageId, error: null, sentAt: now, updatedAt: now })
-      .where(and(pk(campaignId, contactId), eq(r.status, "pending"), gt(r.attempts, 0))),
+      .set({ ...patch, updatedAt: now })
+      .where(and(pk(campaignId, contactId), eq(r.status, "pending"), claimed ? gt(r.attempts, 0) : eq(r.attempts, 0))),
   ] as const;
 }
 
-export function recordFailedStmts(db: Db, campaignId: string, contactId: string, error: string, now: number) {
-  return [
-    db
-      .update(campaigns)
-      .set({ failed: sql`${campaigns.failed} + 1`, updatedAt: now })
-      .where(and(eq(campaigns.id, campaignId), stillClaimed(campaignId, contactId))),
-    db
-      .update(r)
-      .set({ status: "failed", error: error.slice(0, 1000), updatedAt: now })
-      .where(and(pk(campaignId, contactId), eq(r.status, "pending"), gt(r.attempts, 0))),
-  ] as const;
-}
+export const recordSentStmts = (db: Db, campaignId: string, contactId: string, messageId: string, now: number) =>
+  outcomeStmts(db, campaignId, contactId, true, "sent", { status: "sent", messageId, error: null, sentAt: now }, now);
+
+export const recordFailedStmts = (db: Db, campaignId: string, contactId: string, error: string, now: number) =>
+  outcomeStmts(db, campaignId, contactId, true, "failed", { status: "failed", error: error.slice(0, 1000) }, now);
 
 /** A claimed recipient whose send was called off (campaign cancelled, opted out since the hand-out) → skipped. */
-export function skipClaimedStmts(db: Db, campaignId: string, contactId: string, reason: string, now: number) {
-  return [
-    db
-      .update(campaigns)
-      .set({ skipped: sql`${campaigns.skipped} + 1`, updatedAt: now })
-      .where(and(eq(campaigns.id, campaignId), stillClaimed(campaignId, contactId))),
-    db
-      .update(r)
-      .set({ status: "skipped", error: reason, updatedAt: now })
-      .where(and(pk(campaignId, contactId), eq(r.status, "pending"), gt(r.attempts, 0))),
-  ] as const;
-}
+export const skipClaimedStmts = (db: Db, campaignId: string, contactId: string, reason: string, now: number) =>
+  outcomeStmts(db, campaignId, contactId, true, "skipped", { status: "skipped", error: reason }, now);
 
 /** An unclaimed recipient that must not be sent (opted out since the snapshot) → skipped. */
-export function skipStmts(db: Db, campaignId: string, contactId: string, reason: string, now: number) {
-  return [
-    db
-      .update(campaigns)
-      .set({ skipped: sql`${campaigns.skipped} + 1`, updatedAt: now })
-      .where(and(eq(campaigns.id, campaignId), stillUnclaimed(campaignId, contactId))),
-    db
-      .update(r)
-      .set({ status: "skipped", error: reason, updatedAt: now })
-      .where(and(pk(campaignId, contactId), eq(r.status, "pending"), eq(r.attempts, 0))),
-  ] as const;
-}
+export const skipStmts = (db: Db, campaignId: string, contactId: string, reason: string, now: number) =>
+  outcomeStmts(db, campaignId, contactId, false, "skipped", { status: "skipped", error: reason }, now);
 
 /**
  * Claims from before the outbox older than `before` whose outcome was never recorded (the

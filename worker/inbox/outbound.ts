@@ -10,7 +10,7 @@ import { onHumanMessage } from "../agents/hooks";
 import { getContact } from "../contacts/contacts.queries";
 import { ApiError } from "../errors";
 import { messageSendFor } from "../outbox/legacy";
-import { retryHorizonMs, storeSendStmt } from "../outbox/outbox";
+import { messageSend, retryHorizonMs, storeSendStmt } from "../outbox/outbox";
 import { retryFailedOutbox } from "../outbox/outbox.queries";
 import { type Db, getDb, type Stmt } from "../platform/db/client";
 import { stripDataUrl } from "../platform/evolution/client";
@@ -71,25 +71,9 @@ export async function queueOutbound(env: Env, from: ConversationRow, input: Send
   const now = Date.now();
   const fileName = input.file_name ?? (input.type === "document" ? "document" : null);
   const caption = input.type === "audio" ? null : (input.caption ?? null);
-  const text = input.type === "text" ? (input.content ?? "") : caption;
-  const send = storeSendStmt(
-    db,
-    env,
-    {
-      key: `message:${id}`,
-      instanceId,
-      sender,
-      number: contact.whatsappNumber,
-      messageId: id,
-      contactId: contact.id,
-      type: input.type,
-      content: text,
-      mediaKey,
-      mimeType: media?.mimeType ?? null,
-      fileName,
-    },
-    now,
-  );
+  const content = input.type === "text" ? (input.content ?? "") : null;
+  const mimeType = media?.mimeType ?? null;
+  const send = storeSendStmt(db, env, messageSend({ id, instanceId, sender, type: input.type, content, caption, mediaKey, mimeType, fileName }, contact), now);
   await db.batch([
     send.stmt,
     ...messageStmts(db, {
@@ -98,9 +82,9 @@ export async function queueOutbound(env: Env, from: ConversationRow, input: Send
       instanceId,
       type: input.type,
       timestamp: now,
-      content: input.type === "text" ? (input.content ?? "") : null,
+      content,
       caption,
-      mimeType: media?.mimeType ?? null,
+      mimeType,
       fileName,
       mediaKey,
       status: "pending",

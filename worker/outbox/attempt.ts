@@ -4,6 +4,7 @@
 import { readMediaBase64 } from "../inbox/media-store";
 import { MAYBE_DELIVERED } from "../inbox/messages.queries";
 import { type EvolutionClient, EvolutionError, type SentMessage } from "../platform/evolution/client";
+import { utcClock } from "../platform/lib/time";
 import type { SendContext, SendingInstance } from "./context.queries";
 import type { OutboxRow } from "./outbox.queries";
 import { reconcile } from "./reconcile";
@@ -23,9 +24,8 @@ export const HOLD_MS = 30_000;
 /** Seconds before attempt n+1: 1, 2, 4, … capped at 60. */
 export const retryDelayMs = (attempts: number) => Math.min(60_000, 1000 * 2 ** Math.max(0, attempts - 1));
 
-const since = (at: number) => new Date(at).toISOString().replace("T", " ").slice(0, 19);
 export const waitingReason = (i: Pick<SendingInstance, "breakerOpenSince" | "breakerError">) =>
-  `Waiting for the WhatsApp server: Evolution unreachable since ${since(i.breakerOpenSince ?? Date.now())} UTC${i.breakerError ? ` (${i.breakerError})` : ""}`;
+  `Waiting for the WhatsApp server: Evolution unreachable since ${utcClock(i.breakerOpenSince ?? Date.now())}${i.breakerError ? ` (${i.breakerError})` : ""}`;
 
 export async function attempt(env: Env, client: EvolutionClient, ctx: SendContext, row: OutboxRow, now: number): Promise<Outcome> {
   const inst = ctx.instances.get(row.instanceId);

@@ -50,6 +50,7 @@ export async function sendContext(db: Db, rows: OutboxRow[]) {
 }
 export type SendContext = Awaited<ReturnType<typeof sendContext>>;
 export type SendingInstance = SendContext["instances"] extends Map<string, infer I> ? I : never;
+export type SendMessageRef = SendContext["messages"] extends Map<string, infer M> ? M : never;
 
 /** Key ids among `keyIds` already held by another send of this instance. */
 export async function takenExternalIds(db: Db, instanceId: string, keyIds: string[]): Promise<Set<string>> {

@@ -144,8 +144,8 @@ export async function stuckOutbox(db: Db, now: number, stuckMs: number, limit: n
     .limit(limit);
 }
 
-/** A claim past its lease goes back to queued, uncertain (it may have been sent). */
-export function expireLeaseStmt(db: Db, id: string, now: number) {
+/** Claims past their lease (at most ID_CHUNK ids) go back to queued, uncertain (they may have been sent). */
+export function expireLeaseStmt(db: Db, ids: string[], now: number) {
   return db
     .update(outbox)
     .set({
@@ -156,7 +156,7 @@ export function expireLeaseStmt(db: Db, id: string, now: number) {
       error: "The send was interrupted; checking with Evolution before sending again",
       updatedAt: now,
     })
-    .where(and(eq(outbox.id, id), eq(outbox.state, "sending"), lt(outbox.leaseUntil, now)));
+    .where(and(inArray(outbox.id, ids), eq(outbox.state, "sending"), lt(outbox.leaseUntil, now)));
 }
 
 /** Queued sends of an instance (re-driven when its breaker closes), optionally of one campaign. */

@@ -33,7 +33,7 @@ export type NewSend = OutboundContent & {
 export const DEFAULT_HORIZON_MS = 15 * 60_000;
 
 export function retryHorizonMs(env: Env): number {
-  const v = Number((env as { OUTBOX_RETRY_HORIZON_MS?: string }).OUTBOX_RETRY_HORIZON_MS);
+  const v = Number(env.OUTBOX_RETRY_HORIZON_MS);
   return Number.isFinite(v) && v > 0 ? v : DEFAULT_HORIZON_MS;
 }
 
@@ -54,6 +54,31 @@ export function contentHash(type: MessageType, text: string | null): string {
 }
 
 export const digitsOf = (number: string) => number.replace(/\D/g, "");
+
+/** A conversation message of ours, as the outbox sends it (its key: `message:<id>`). */
+type OurMessage = Pick<OutboundContent, "type" | "mediaKey" | "mimeType" | "fileName"> & {
+  id: string;
+  instanceId: string;
+  sender: OutboxRow["sender"];
+  content: string | null;
+  caption: string | null;
+};
+
+export function messageSend(m: OurMessage, contact: { id: string; whatsappNumber: string }): NewSend {
+  return {
+    key: `message:${m.id}`,
+    instanceId: m.instanceId,
+    sender: m.sender,
+    number: contact.whatsappNumber,
+    messageId: m.id,
+    contactId: contact.id,
+    type: m.type,
+    content: m.type === "text" ? (m.content ?? "") : m.caption,
+    mediaKey: m.mediaKey,
+    mimeType: m.mimeType,
+    fileName: m.fileName,
+  };
+}
 
 /** The row for a new send, due now, failing for good only after the retry horizon. */
 export function outboxRow(env: Env, s: NewSend, now: number, id: string = newId("outbox")): NewOutboxRow & { id: string } {

@@ -12,7 +12,7 @@ import { type Db, getDb, type Stmt } from "../platform/db/client";
 import { sendQueue } from "../platform/queues";
 import { publish, publishMessage } from "../platform/realtime/publish";
 import { HOLD_MS, type Outcome } from "./attempt";
-import type { SendContext } from "./context.queries";
+import type { SendContext, SendMessageRef } from "./context.queries";
 import { acceptStmt, cancelOutboxStmt, failOutboxStmt, linkMessageStmt, requeueStmt } from "./outbox.queries";
 
 /** Statements per D1 batch (a send's group is never split across two). */
@@ -29,16 +29,10 @@ type Followups = {
 };
 
 /** The pending bubble says why it is not out yet (only when that changes, to spare live updates). */
-function note(
-  db: Db,
-  f: Followups,
-  messageId: string | null,
-  message: SendContext["messages"] extends Map<string, infer M> ? M | undefined : never,
-  text: string,
-): Stmt[] {
-  if (!messageId || !message || message.error === text) return [];
-  f.messages.push({ id: messageId, conversationId: message.conversationId });
-  return [pendingNoteStmt(db, messageId, text)];
+function note(db: Db, f: Followups, message: SendMessageRef | undefined, text: string): Stmt[] {
+  if (!message || message.error === text) return [];
+  f.messages.push({ id: message.id, conversationId: message.conversationId });
+  return [pendingNoteStmt(db, message.id, text)];
 }
 
 function statementsOf(db: Db, ctx: SendContext, o: Outcome, now: number, f: Followups): Stmt[] {
@@ -83,18 +77,12 @@ function statementsOf(db: Db, ctx: SendContext, o: Outcome, now: number, f: Foll
         const seen = f.outages.get(row.instanceId);
         f.outages.set(row.instanceId, { n: (seen?.n ?? 0) + 1, error: o.cause });
       }
-      return [
-        requeueStmt(db, row.id, { at: o.at, error: o.error, uncertain: o.uncertain }, now),
-        ...note(db, f, row.messageId, message, `Retrying: ${o.error}`),
-      ];
+      return [requeueStmt(db, row.id, { at: o.at, error: o.error, uncertain: o.uncertain }, now), ...note(db, f, message, `Retrying: ${o.error}`)];
     }
     case "held":
       if (o.closed && campaign)
         f.closed.set(campaign.id, `Instance ${ctx.instances.get(row.instanceId)?.name ?? row.instanceId} is not connected (Evolution: Connection Closed)`);
-      return [
-        requeueStmt(db, row.id, { at: now + HOLD_MS, error: o.reason, uncertain: false, undoAttempt: true }, now),
-        ...note(db, f, row.messageId, message, o.reason),
-      ];
+      return [requeueStmt(db, row.id, { at: now + HOLD_MS, error: o.reason, uncertain: false, undoAttempt: true }, now), ...note(db, f, message, o.reason)];
     case "failed": {
       const out: Stmt[] = [failOutboxStmt(db, row.id, o.error, o.retryable, now)];
       if (row.messageId) {

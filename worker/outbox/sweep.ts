@@ -4,7 +4,7 @@
 // comes back uncertain, so the consumer asks Evolution whether it went out before sending it:
 // it ends accepted once or failed with the reason, never pending for ever.
 import { getDb } from "../platform/db/client";
-import { expireLeaseStmt, stuckOutbox } from "./outbox.queries";
+import { chunks, expireLeaseStmt, stuckOutbox } from "./outbox.queries";
 import { redrive } from "./redrive";
 
 /** A queued row this far past its due time has no queue message driving it. */
@@ -15,7 +15,7 @@ export async function sweepOutbox(env: Env, now = Date.now()): Promise<{ expired
   const db = getDb(env.DB);
   const rows = await stuckOutbox(db, now, STUCK_MS, LIMIT);
   const lapsed = rows.filter((r) => r.state === "sending");
-  for (const r of lapsed) await expireLeaseStmt(db, r.id, now);
+  for (const ids of chunks(lapsed.map((r) => r.id))) await expireLeaseStmt(db, ids, now);
   const redriven = await redrive(
     env,
     rows.map((r) => r.id),

@@ -10,6 +10,9 @@ const FUTURE_SLACK_MS = 24 * 60 * 60 * 1000;
  * can have it: not a finite number, before 2009, or more than a day after `now` (the time we
  * received it). Callers use their receive time instead of null.
  */
+/** "2026-12-03 17:02:11 UTC": a moment in a sentence the user reads (a pause reason, a bubble's note). */
+export const utcClock = (at: number) => `${new Date(at).toISOString().replace("T", " ").slice(0, 19)} UTC`;
+
 export function plausibleTime(ms: number, now: number): number | null {
   return Number.isFinite(ms) && ms >= EARLIEST_MS && ms <= now + FUTURE_SLACK_MS ? ms : null;
 }
