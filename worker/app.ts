@@ -12,11 +12,17 @@ import { instancesRoutes } from "./instances/instances.routes";
 import { webhookRoutes } from "./instances/webhook.routes";
 import { webhookEventsRoutes } from "./instances/webhook-events.routes";
 import { menusRoutes } from "./menus/menus.routes";
-import { requireAuth } from "./platform/http/auth";
 import { limitBodyByPath } from "./platform/http/body-limit";
 import { requestLog } from "./platform/http/request-log";
-import { sessionRoutes } from "./platform/http/session.routes";
 import { realtimeRoutes } from "./platform/realtime/realtime.routes";
+import { apiKeysRoutes } from "./team/api-keys.routes";
+import { auditRoutes } from "./team/audit.routes";
+import { requireAuth } from "./team/auth";
+import { invitesRoutes } from "./team/invites.routes";
+import { meRoutes } from "./team/me.routes";
+import { sessionRoutes } from "./team/session.routes";
+import { unitsRoutes } from "./team/units.routes";
+import { usersRoutes } from "./team/users.routes";
 
 export function createApp() {
   // One chain, so `typeof app` carries every route's schema for the dashboard's `hc<App>` client.
@@ -27,6 +33,12 @@ export function createApp() {
     .use("/api/*", limitBodyByPath)
     .use("/webhooks/*", limitBodyByPath)
     .route("/api/session", sessionRoutes)
+    .route("/api/invites", invitesRoutes)
+    .route("/api/me", meRoutes)
+    .route("/api/users", usersRoutes)
+    .route("/api/units", unitsRoutes)
+    .route("/api/api-keys", apiKeysRoutes)
+    .route("/api/audit", auditRoutes)
     .route("/api/realtime", realtimeRoutes)
     .route("/webhooks", webhookRoutes)
     .route("/api/instances", instancesRoutes)

@@ -1,4 +1,6 @@
+import type { Principal } from "./team/principal";
+
 export type AppEnv = {
   Bindings: Env;
-  Variables: { requestId: string; auth?: "bearer" | "session" };
+  Variables: { requestId: string; principal?: Principal };
 };

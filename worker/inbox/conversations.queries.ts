@@ -98,12 +98,23 @@ export async function getConversation(db: Db, id: string): Promise<ConversationL
   return r ? flatten(r) : undefined;
 }
 
-export type ConversationFilter = { instanceId?: string; q?: string; status?: "active" | "archived" | "all" };
+export type ConversationFilter = {
+  instanceId?: string;
+  q?: string;
+  status?: "active" | "archived" | "all";
+  /** An agent: only conversations on their units' instances. */
+  scopeUserId?: string;
+};
 
 /** Newest activity first; the cursor is (coalesce(last_message_at, created_at), id). */
 export async function listConversations(db: Db, f: ConversationFilter, cursor: Cursor | undefined, limit: number): Promise<ConversationListRow[]> {
   const conds: (SQL | undefined)[] = [];
   if (f.instanceId) conds.push(eq(conversations.instanceId, f.instanceId));
+  // An agent's scope: the instances of their units only.
+  if (f.scopeUserId)
+    conds.push(
+      sql`${conversations.instanceId} IN (SELECT i.id FROM instances i JOIN unit_members m ON m.unit_id = i.unit_id WHERE m.user_id = ${f.scopeUserId})`,
+    );
   if (f.status !== "all") conds.push(eq(conversations.status, f.status ?? "active"));
   if (f.q) {
     const pattern = `%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;

@@ -10,21 +10,24 @@ import { validate } from "../platform/http/validate";
 import { newId } from "../platform/lib/ids";
 import { decodeCursor, pageOf } from "../platform/lib/pagination";
 import { publish } from "../platform/realtime/publish";
+import { assertCanSee, type Principal, scopeUserOf } from "../team/principal";
 import { conversationDto, messageDto } from "./conversations.dto";
 import { conversationSortValue, findOrCreateActive, getConversation, listConversations, updateConversation } from "./conversations.queries";
 import { agentBody, createConversationBody, idParam, listQuery, messageParam, messagesQuery, sendMessageBody } from "./conversations.schemas";
 import { listMessages } from "./messages.queries";
 import { queueOutbound, retryOutbound } from "./outbound";
 
-async function load(env: Env, id: string) {
+/** The conversation, if the principal may see it (an agent: one of their units' instances). */
+async function load(env: Env, id: string, p?: Principal) {
   const row = await getConversation(getDb(env.DB), id);
   if (!row) throw notFound("Conversation");
+  assertCanSee(p, row.instanceId, "Conversation");
   return row;
 }
 
 /** Applies a change, tells every dashboard, answers with the conversation. */
-async function change(env: Env, id: string, patch: Parameters<typeof updateConversation>[2]) {
-  await load(env, id);
+async function change(env: Env, id: string, patch: Parameters<typeof updateConversation>[2], p: Principal | undefined) {
+  await load(env, id, p);
   await updateConversation(getDb(env.DB), id, patch);
   await publish(env, "conversations", id);
   return conversationDto(await load(env, id));
@@ -37,6 +40,7 @@ export const conversationsRoutes = new Hono<AppEnv>()
     const [contact, instance] = await Promise.all([getContact(db, contact_id), getInstance(db, instance_id)]);
     if (!contact) throw notFound("Contact");
     if (!instance) throw notFound("Instance");
+    assertCanSee(c.get("principal"), instance.id, "Instance");
     const { row, created } = await findOrCreateActive(db, {
       id: newId("conversation"),
       instanceId: instance.id,
@@ -45,14 +49,14 @@ export const conversationsRoutes = new Hono<AppEnv>()
       contactName: contact.name,
     });
     if (created) await publish(c.env, "conversations", row.id);
-    return c.json(conversationDto(await load(c.env, row.id)), created ? 201 : 200);
+    return c.json(conversationDto(await load(c.env, row.id, c.get("principal"))), created ? 201 : 200);
   })
 
   .get("/", validate("query", listQuery), async (c) => {
     const q = c.req.valid("query");
     const rows = await listConversations(
       getDb(c.env.DB),
-      { instanceId: q.instance_id, q: q.q || undefined, status: q.status },
+      { instanceId: q.instance_id, q: q.q || undefined, status: q.status, scopeUserId: scopeUserOf(c.get("principal")) },
       decodeCursor(q.cursor),
       q.limit + 1,
     );
@@ -60,12 +64,12 @@ export const conversationsRoutes = new Hono<AppEnv>()
     return c.json({ items: page.items.map(conversationDto), next_cursor: page.next_cursor });
   })
 
-  .get("/:id", validate("param", idParam), async (c) => c.json(conversationDto(await load(c.env, c.req.valid("param").id))))
+  .get("/:id", validate("param", idParam), async (c) => c.json(conversationDto(await load(c.env, c.req.valid("param").id, c.get("principal")))))
 
   .get("/:id/messages", validate("param", idParam), validate("query", messagesQuery), async (c) => {
     const { id } = c.req.valid("param");
     const q = c.req.valid("query");
-    await load(c.env, id);
+    await load(c.env, id, c.get("principal"));
     const rows = await listMessages(getDb(c.env.DB), id, decodeCursor(q.before), q.limit + 1);
     const page = pageOf(rows, q.limit, (m) => ({ v: m.timestamp, id: m.id }));
     // Newest last in the page; next_cursor (pass as ?before=) reaches older messages.
@@ -74,23 +78,32 @@ export const conversationsRoutes = new Hono<AppEnv>()
   })
 
   .post("/:id/messages", validate("param", idParam), validate("json", sendMessageBody), async (c) => {
-    const conv = await load(c.env, c.req.valid("param").id);
+    const conv = await load(c.env, c.req.valid("param").id, c.get("principal"));
     const row = await queueOutbound(c.env, conv, c.req.valid("json"));
     return c.json(await messageDto(c.env, row), 202);
   })
 
   .post("/:id/messages/:messageId/retry", validate("param", messageParam), async (c) => {
     const { id, messageId } = c.req.valid("param");
-    await load(c.env, id);
+    await load(c.env, id, c.get("principal"));
     const row = await retryOutbound(c.env, id, messageId);
     return c.json(await messageDto(c.env, row), 202);
   })
 
-  .post("/:id/read", validate("param", idParam), async (c) => c.json(await change(c.env, c.req.valid("param").id, { unreadCount: 0 })))
+  .post("/:id/read", validate("param", idParam), async (c) => c.json(await change(c.env, c.req.valid("param").id, { unreadCount: 0 }, c.get("principal"))))
 
-  .post("/:id/archive", validate("param", idParam), async (c) => c.json(await change(c.env, c.req.valid("param").id, { status: "archived" })))
+  .post("/:id/archive", validate("param", idParam), async (c) =>
+    c.json(await change(c.env, c.req.valid("param").id, { status: "archived" }, c.get("principal"))),
+  )
 
   .post("/:id/agent", validate("param", idParam), validate("json", agentBody), async (c) =>
     // Resuming clears the agent's last error: a person decided to let it try again.
-    c.json(await change(c.env, c.req.valid("param").id, c.req.valid("json").paused ? { agentPaused: true } : { agentPaused: false, agentError: null })),
+    c.json(
+      await change(
+        c.env,
+        c.req.valid("param").id,
+        c.req.valid("json").paused ? { agentPaused: true } : { agentPaused: false, agentError: null },
+        c.get("principal"),
+      ),
+    ),
   );

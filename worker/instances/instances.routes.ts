@@ -9,6 +9,7 @@ import { validate } from "../platform/http/validate";
 import { newId, randomToken } from "../platform/lib/ids";
 import { publish } from "../platform/realtime/publish";
 import type { InstanceView } from "../shared/instances";
+import { assertCanSee, canSeeInstance } from "../team/principal";
 import { deleteInstance, getInstance, getInstanceByName, insertInstance, listInstances, setWebhookUrl } from "./instances.queries";
 import { createInstanceBody, idParam, webhookBody } from "./instances.schemas";
 import { toInstanceView } from "./instances.view";
@@ -51,7 +52,8 @@ async function applyChange(env: Env, id: string, change: ApiChange): Promise<Ins
 
 export const instancesRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
-    const rows = await listInstances(getDb(c.env.DB));
+    const p = c.get("principal");
+    const rows = (await listInstances(getDb(c.env.DB))).filter((r) => !p || canSeeInstance(p, r.id));
     return c.json({ items: rows.map(toInstanceView), count: rows.length });
   })
 
@@ -94,7 +96,11 @@ export const instancesRoutes = new Hono<AppEnv>()
     return c.json(view, 201);
   })
 
-  .get("/:id", validate("param", idParam), async (c) => c.json(toInstanceView(await load(c.env, c.req.valid("param").id))))
+  .get("/:id", validate("param", idParam), async (c) => {
+    const row = await load(c.env, c.req.valid("param").id);
+    assertCanSee(c.get("principal"), row.id, "Instance");
+    return c.json(toInstanceView(row));
+  })
 
   .post("/:id/connect", validate("param", idParam), async (c) => {
     const row = await load(c.env, c.req.valid("param").id);

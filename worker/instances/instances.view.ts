@@ -20,6 +20,7 @@ export function toInstanceView(r: InstanceRow): InstanceView {
     disconnected_at: iso(r.disconnectedAt),
     evolution_unreachable_since: r.breakerOpenSince === null ? null : iso(r.breakerOpenSince),
     evolution_error: r.breakerError,
+    unit_id: r.unitId,
     created_at: iso(r.createdAt),
     updated_at: iso(r.updatedAt),
   };

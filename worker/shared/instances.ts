@@ -20,6 +20,8 @@ export type InstanceView = {
   /** The outbox's circuit breaker: Evolution has not answered this instance's sends since then (null: it answers). */
   evolution_unreachable_since: string | null;
   evolution_error: string | null;
+  /** The unit whose people work this number (null: owners and admins only). */
+  unit_id: string | null;
   created_at: string;
   updated_at: string;
 };

@@ -14,6 +14,13 @@ export const ID_PREFIXES = {
   workflow: "wf",
   conversationState: "cst",
   outbox: "obx",
+  user: "usr",
+  unit: "unit",
+  invite: "inv",
+  session: "ses",
+  apiKey: "key",
+  note: "note",
+  audit: "aud",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -2,9 +2,14 @@ import { DurableObject } from "cloudflare:workers";
 import { clientMessage, PING, PONG, type ServerEvent } from "../../shared/ws-events";
 import { closeQuietly, reciprocateClose, sendToAll } from "./sockets";
 
+/** Who holds a socket: set by the /api/realtime route (never by the client), kept on the socket. */
+export type SocketOwner = { userId: string | null; sessionId: string | null; role: string; name: string; instanceIds: string[] | null };
+export const OWNER_HEADER = "x-parley-socket-owner";
+export type SocketFilter = { userId?: string; sessionId?: string; agents?: boolean };
+
 /** The tenant has exactly one hub; every dashboard tab holds one socket to it. */
 export const HUB_NAME = "tenant";
-const TOPICS = ["instances", "contacts", "tags", "conversations", "messages", "campaigns", "agents", "workflows"];
+const TOPICS = ["instances", "contacts", "tags", "conversations", "messages", "campaigns", "agents", "workflows", "users", "units"];
 
 /**
  * Tenant-wide realtime fan-out with the hibernation API: sockets survive the object being
@@ -21,6 +26,8 @@ export class Hub extends DurableObject<Env> {
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("Expected a WebSocket upgrade", { status: 426 });
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, ["dashboard"]);
+    const owner = request.headers.get(OWNER_HEADER);
+    if (owner) server.serializeAttachment(JSON.parse(owner) as SocketOwner);
     const snapshot: ServerEvent = { type: "snapshot", server_time: new Date().toISOString(), topics: TOPICS };
     server.send(JSON.stringify(snapshot));
     return new Response(null, { status: 101, webSocket: client });
@@ -33,6 +40,36 @@ export class Hub extends DurableObject<Env> {
 
   async broadcastMany(events: ServerEvent[]): Promise<void> {
     for (const e of events) sendToAll(this.ctx, JSON.stringify(e), "dashboard");
+  }
+
+  /** Sends a frame to the sockets of these people only; returns how many got it. */
+  notify(userIds: string[], event: ServerEvent): number {
+    const frame = JSON.stringify(event);
+    let sent = 0;
+    for (const ws of this.ctx.getWebSockets("dashboard")) {
+      const o = ws.deserializeAttachment() as SocketOwner | null;
+      if (!o?.userId || !userIds.includes(o.userId) || ws.readyState !== WebSocket.OPEN) continue;
+      try {
+        ws.send(frame);
+        sent++;
+      } catch {}
+    }
+    return sent;
+  }
+
+  /** Closes the sockets of a user, a session, or every agent (after a scope change): they reconnect, or stay out. */
+  disconnect(filter: SocketFilter): number {
+    let closed = 0;
+    for (const ws of this.ctx.getWebSockets("dashboard")) {
+      const o = ws.deserializeAttachment() as SocketOwner | null;
+      if (!o) continue;
+      const hit =
+        (filter.userId && o.userId === filter.userId) || (filter.sessionId && o.sessionId === filter.sessionId) || (filter.agents && o.role === "agent");
+      if (!hit) continue;
+      closeQuietly(ws, 4001, "access changed");
+      closed++;
+    }
+    return closed;
   }
 
   connections(): number {

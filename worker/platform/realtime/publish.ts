@@ -1,5 +1,5 @@
-import type { ChangedEvent, Topic } from "../../shared/ws-events";
-import { HUB_NAME } from "./hub";
+import type { ChangedEvent, NotificationEvent, Topic } from "../../shared/ws-events";
+import { HUB_NAME, type SocketFilter } from "./hub";
 
 /**
  * Tells every open dashboard that something changed. Never throws: a realtime hiccup must
@@ -30,4 +30,23 @@ export function publishMessage(env: Env, messageId: string, conversationId: stri
     { type: "changed", topic: "messages", id: messageId, data: { conversation_id: conversationId } },
     { type: "changed", topic: "conversations", id: conversationId },
   ]);
+}
+
+/** Ends the realtime sockets of a user or session (signed out, disabled, scope changed). */
+export async function disconnectSockets(env: Env, filter: SocketFilter): Promise<void> {
+  try {
+    await env.HUB.getByName(HUB_NAME).disconnect(filter);
+  } catch (err) {
+    console.error(JSON.stringify({ at: "realtime.disconnect", error: String(err) }));
+  }
+}
+
+/** A notification for some people only (their open dashboards); never throws. */
+export async function notifyUsers(env: Env, userIds: string[], event: NotificationEvent): Promise<void> {
+  if (!userIds.length) return;
+  try {
+    await env.HUB.getByName(HUB_NAME).notify(userIds, event);
+  } catch (err) {
+    console.error(JSON.stringify({ at: "realtime.notify", error: String(err) }));
+  }
 }

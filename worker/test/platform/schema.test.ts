@@ -15,7 +15,7 @@ const tables = (Object.values(schema) as unknown[]).filter(
 type ColumnInfo = { name: string; type: string; notnull: number; pk: number };
 
 describe("migrated database agrees with the drizzle schema", () => {
-  it("has exactly the tables of PRODUCT.md §3 and the outbox (§7)", async () => {
+  it("has exactly the tables of PRODUCT.md §3, the outbox (§7) and the team (issue 17)", async () => {
     const { results } = await env.DB.prepare(
       "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name != 'd1_migrations' ORDER BY name",
     ).all<{ name: string }>();
@@ -24,16 +24,24 @@ describe("migrated database agrees with the drizzle schema", () => {
     expect(inDb).toEqual(inSchema);
     expect(inSchema).toEqual([
       "agents",
+      "api_keys",
+      "audit_log",
       "campaign_messages",
       "campaign_recipients",
       "campaigns",
       "contact_tags",
       "contacts",
+      "conversation_notes",
       "conversation_state",
       "conversations",
       "instances",
+      "invites",
       "messages",
       "outbox",
+      "sessions",
+      "unit_members",
+      "units",
+      "users",
       "webhook_events",
       "workflow_templates",
     ]);

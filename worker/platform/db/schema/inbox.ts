@@ -5,6 +5,7 @@ import { agents } from "./agents";
 import { bool, createdAt, json, now, updatedAt } from "./columns";
 import { contacts } from "./contacts";
 import { instances } from "./instances";
+import { users } from "./team";
 
 export const conversations = sqliteTable(
   "conversations",
@@ -27,6 +28,9 @@ export const conversations = sqliteTable(
     agentPaused: bool("agent_paused").notNull().default(false),
     /** Why the AI agent stopped (e.g. "AI unavailable"); cleared when a person resumes it. */
     agentError: text("agent_error"),
+    /** The person working this conversation (null: unassigned). */
+    assigneeId: text("assignee_id").references(() => users.id, { onDelete: "set null" }),
+    assignedAt: integer("assigned_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -35,6 +39,7 @@ export const conversations = sqliteTable(
     uniqueIndex("conversations_active_uq").on(t.instanceId, t.contactId).where(sql`status = 'active'`),
     index("conversations_last_message_idx").on(t.lastMessageAt, t.id),
     index("conversations_contact_idx").on(t.contactId),
+    index("conversations_assignee_idx").on(t.assigneeId, t.lastMessageAt),
   ],
 );
 
@@ -64,6 +69,9 @@ export const messages = sqliteTable(
     sender: text("sender", { enum: ["contact", "user", "agent", "campaign", "phone", "workflow"] }).notNull(),
     // Our sends: their row in the outbox (worker/outbox/).
     outboxId: text("outbox_id"),
+    /** Who in the team sent it (sender "user"): kept by name too, so it survives the user. */
+    senderUserId: text("sender_user_id"),
+    senderName: text("sender_name"),
     deletedAt: integer("deleted_at"),
     raw: json<unknown>("raw"),
     createdAt: createdAt(),

@@ -9,3 +9,4 @@ export * from "./inbox";
 export * from "./instances";
 export * from "./menus";
 export * from "./outbox";
+export * from "./team";

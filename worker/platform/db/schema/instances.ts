@@ -1,6 +1,7 @@
 // WhatsApp instances and the webhook deliveries they receive.
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, now, updatedAt } from "./columns";
+import { units } from "./team";
 
 export const instances = sqliteTable("instances", {
   id: text("id").primaryKey(),
@@ -26,6 +27,8 @@ export const instances = sqliteTable("instances", {
   // The outbox's circuit breaker (worker/outbox/breaker.ts): open since when, and why.
   breakerOpenSince: integer("breaker_open_since"),
   breakerError: text("breaker_error"),
+  /** The unit whose people work this number (null: only owners and admins see it). */
+  unitId: text("unit_id").references(() => units.id, { onDelete: "set null" }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
