@@ -9,7 +9,7 @@ export const serverEvent = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("changed"),
     /** Which collection changed; dashboards refetch what they show of it. */
-    topic: z.enum(["instances", "contacts", "tags", "conversations", "messages", "campaigns", "agents", "workflows", "users", "units"]),
+    topic: z.enum(["instances", "contacts", "tags", "conversations", "messages", "campaigns", "agents", "workflows", "users", "units", "notes"]),
     id: z.string().optional(),
     data: z.unknown().optional(),
   }),

@@ -9,7 +9,7 @@ export type SocketFilter = { userId?: string; sessionId?: string; agents?: boole
 
 /** The tenant has exactly one hub; every dashboard tab holds one socket to it. */
 export const HUB_NAME = "tenant";
-const TOPICS = ["instances", "contacts", "tags", "conversations", "messages", "campaigns", "agents", "workflows", "users", "units"];
+const TOPICS = ["instances", "contacts", "tags", "conversations", "messages", "campaigns", "agents", "workflows", "users", "units", "notes"];
 
 /**
  * Tenant-wide realtime fan-out with the hibernation API: sockets survive the object being
@@ -40,6 +40,16 @@ export class Hub extends DurableObject<Env> {
 
   async broadcastMany(events: ServerEvent[]): Promise<void> {
     for (const e of events) sendToAll(this.ctx, JSON.stringify(e), "dashboard");
+  }
+
+  /** The people with an open dashboard now (signed in as themselves, not with the admin token). */
+  onlineUserIds(): string[] {
+    const ids = new Set<string>();
+    for (const ws of this.ctx.getWebSockets("dashboard")) {
+      const o = ws.deserializeAttachment() as SocketOwner | null;
+      if (o?.userId && ws.readyState === WebSocket.OPEN) ids.add(o.userId);
+    }
+    return [...ids];
   }
 
   /** Sends a frame to the sockets of these people only; returns how many got it. */

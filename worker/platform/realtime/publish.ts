@@ -50,3 +50,13 @@ export async function notifyUsers(env: Env, userIds: string[], event: Notificati
     console.error(JSON.stringify({ at: "realtime.notify", error: String(err) }));
   }
 }
+
+/** Who has a dashboard open now (auto-assignment's "online"); empty when the hub cannot be asked. */
+export async function onlineUserIds(env: Env): Promise<string[]> {
+  try {
+    return await env.HUB.getByName(HUB_NAME).onlineUserIds();
+  } catch (err) {
+    console.error(JSON.stringify({ at: "realtime.online", error: String(err) }));
+    return [];
+  }
+}
