@@ -28,10 +28,11 @@ export const serverEvent = z.discriminatedUnion("type", [
   /**
    * Who is online and what each views or types in: the whole list, sent when it changes. An
    * agent sees `viewing`/`typing` only on conversations of their units (null/false otherwise).
-   * `user_id` null: the admin token ("Owner").
+   * `user_id` null: the admin token ("Owner"); `you`: the recipient's own `user_id`.
    */
   z.object({
     type: z.literal("presence"),
+    you: z.string().nullable(),
     people: z.array(z.object({ user_id: z.string().nullable(), name: z.string(), viewing: z.string().nullable(), typing: z.boolean() })),
   }),
 ]);

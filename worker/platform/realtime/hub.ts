@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { type ClientMessage, clientMessage, PING, PONG, type ServerEvent } from "../../shared/ws-events";
 import { Fanout, type OpenSocket } from "./fanout";
-import { nextPresence, peopleOnline, presenceFrame, type SocketOwner, type SocketState, visibleKey } from "./presence";
+import { nextPresence, presenceFrames, type SocketOwner, type SocketState, visibleKey } from "./presence";
 import { hears } from "./scope";
 import { closeQuietly, reciprocateClose, trySend } from "./sockets";
 
@@ -155,19 +155,12 @@ export class Hub extends DurableObject<Env> {
 
   /** Tells every socket with an owner who is online, each as far as it may see. */
   private sendPresence(except?: WebSocket): void {
-    const now = Date.now();
     const live = this.open().filter((o): o is { ws: WebSocket; state: SocketState } => o.state !== null && o.ws !== except);
-    const people = peopleOnline(
+    const frames = presenceFrames(
       live.map((o) => o.state),
-      now,
+      Date.now(),
     );
-    const frames = new Map<string, string>();
-    for (const { ws, state } of live) {
-      const key = state.instanceIds?.join(",") ?? "*";
-      let frame = frames.get(key);
-      if (frame === undefined) frames.set(key, (frame = JSON.stringify(presenceFrame(people, state.instanceIds))));
-      trySend(ws, frame);
-    }
+    live.forEach(({ ws }, i) => trySend(ws, frames[i]!));
   }
 
   /** The open dashboard sockets and their owners' state (null: a socket opened without an owner). */

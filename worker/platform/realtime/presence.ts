@@ -2,7 +2,7 @@
 // The state of a socket lives in its attachment (it survives hibernation); the `presence` frame
 // is built from every open socket when something visible changes, per recipient: an agent
 // hears what others view only on conversations of their own instances.
-import type { PresenceEvent } from "../../shared/ws-events";
+import type { PresencePerson as Person } from "../../shared/ws-events";
 import { hears } from "./scope";
 
 /** Who holds a socket: set by the /api/realtime route (never by the client), kept on the socket. */
@@ -15,7 +15,6 @@ export type SocketState = SocketOwner & { presence?: Presence };
 /** A typing indicator lasts this long after the last `typing: true` frame. */
 export const TYPING_TTL_MS = 6000;
 
-type Person = PresenceEvent["people"][number];
 type Entry = { person: Person; instance: string | null; at: number };
 
 const typingOf = (p: Presence | undefined, now: number) => !!p?.viewing && p.typingUntil > now;
@@ -51,12 +50,24 @@ export function peopleOnline(states: SocketState[], now: number): Entry[] {
   return [...byKey.values()].sort((a, b) => a.person.name.localeCompare(b.person.name));
 }
 
-/** The frame for a recipient who works `instanceIds` (null: every instance). */
-export function presenceFrame(people: Entry[], instanceIds: string[] | null): PresenceEvent {
-  return {
-    type: "presence",
-    people: people.map(({ person, instance }) =>
-      person.viewing && (instanceIds === null || (instance !== null && hears(instanceIds, instance))) ? person : { ...person, viewing: null, typing: false },
-    ),
-  };
+/** The list as a recipient who works `instanceIds` (null: every instance) may see it. */
+export function visiblePeople(people: Entry[], instanceIds: string[] | null): Person[] {
+  return people.map(({ person, instance }) =>
+    person.viewing && (instanceIds === null || (instance !== null && hears(instanceIds, instance))) ? person : { ...person, viewing: null, typing: false },
+  );
+}
+
+/**
+ * The `presence` frame for every socket: the list is serialized once per distinct scope, the
+ * frame once per socket (it names its recipient).
+ */
+export function presenceFrames(states: SocketState[], now: number): string[] {
+  const people = peopleOnline(states, now);
+  const lists = new Map<string, string>();
+  return states.map((s) => {
+    const key = s.instanceIds?.join(",") ?? "*";
+    let list = lists.get(key);
+    if (list === undefined) lists.set(key, (list = JSON.stringify(visiblePeople(people, s.instanceIds))));
+    return `{"type":"presence","you":${JSON.stringify(s.userId)},"people":${list}}`;
+  });
 }

@@ -1,7 +1,7 @@
 // The hub's scoping and presence rules as functions: which instance a frame concerns, and how
 // several tabs of one person and a recipient's units shape the presence frame.
 import { describe, expect, it } from "vitest";
-import { peopleOnline, presenceFrame, type SocketState, TYPING_TTL_MS } from "../../platform/realtime/presence";
+import { peopleOnline, presenceFrames, type SocketState, TYPING_TTL_MS, visiblePeople } from "../../platform/realtime/presence";
 import { audienceOf, hears } from "../../platform/realtime/scope";
 
 describe("audienceOf", () => {
@@ -43,11 +43,11 @@ describe("presence frames", () => {
       owner(null, "Owner", null),
       owner(null, "Owner", null),
     ];
-    expect(presenceFrame(peopleOnline(tabs, now), null).people).toEqual([
+    expect(visiblePeople(peopleOnline(tabs, now), null)).toEqual([
       { user_id: "u1", name: "Ana", viewing: "cv1", typing: true },
       { user_id: null, name: "Owner", viewing: null, typing: false },
     ]);
-    expect(presenceFrame(peopleOnline(tabs, now + TYPING_TTL_MS), null).people[0]).toEqual({ user_id: "u1", name: "Ana", viewing: "cv1", typing: false });
+    expect(visiblePeople(peopleOnline(tabs, now + TYPING_TTL_MS), null)[0]).toEqual({ user_id: "u1", name: "Ana", viewing: "cv1", typing: false });
   });
 
   it("a recipient sees viewing and typing only on their instances' conversations", () => {
@@ -58,13 +58,28 @@ describe("presence frames", () => {
       ],
       now,
     );
-    expect(presenceFrame(people, ["insB"]).people).toEqual([
+    expect(visiblePeople(people, ["insB"])).toEqual([
       { user_id: "u1", name: "Ana", viewing: null, typing: false },
       { user_id: "u2", name: "Bea", viewing: null, typing: false },
     ]);
-    expect(presenceFrame(people, ["insA"]).people[0]).toEqual({ user_id: "u1", name: "Ana", viewing: "cv1", typing: true });
+    expect(visiblePeople(people, ["insA"])[0]).toEqual({ user_id: "u1", name: "Ana", viewing: "cv1", typing: true });
     // A conversation whose instance was deleted is shown to admins only.
-    expect(presenceFrame(people, ["insA"]).people[1]).toEqual({ user_id: "u2", name: "Bea", viewing: null, typing: false });
-    expect(presenceFrame(people, null).people[1]).toEqual({ user_id: "u2", name: "Bea", viewing: "cv9", typing: true });
+    expect(visiblePeople(people, ["insA"])[1]).toEqual({ user_id: "u2", name: "Bea", viewing: null, typing: false });
+    expect(visiblePeople(people, null)[1]).toEqual({ user_id: "u2", name: "Bea", viewing: "cv9", typing: true });
+  });
+
+  it("each socket's frame names its recipient and carries the list its scope may see", () => {
+    const states: SocketState[] = [
+      { ...owner("u1", "Ana", ["insA"]), presence: { viewing: "cv1", instance: "insA", typingUntil: 0, at: now } },
+      owner("u2", "Bea", ["insB"]),
+      owner(null, "Owner", null),
+    ];
+    const [ana, bea, admin] = presenceFrames(states, now).map((f) => JSON.parse(f));
+    expect(ana).toEqual({ type: "presence", you: "u1", people: expect.arrayContaining([{ user_id: "u1", name: "Ana", viewing: "cv1", typing: false }]) });
+    expect(bea.you).toBe("u2");
+    expect(bea.people).toContainEqual({ user_id: "u1", name: "Ana", viewing: null, typing: false });
+    expect(admin.you).toBeNull();
+    expect(admin.people).toHaveLength(3);
+    expect(admin.people).toContainEqual({ user_id: "u1", name: "Ana", viewing: "cv1", typing: false });
   });
 });

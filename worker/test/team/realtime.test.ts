@@ -93,6 +93,7 @@ describe("presence", () => {
     const seen = await caioWs.presence(ana.id, (p) => p?.viewing === conversationId && p.typing, fromCaio);
     expect(entry(seen, ana.id)).toEqual({ user_id: ana.id, name: "Ana", viewing: conversationId, typing: true });
     expect(entry(seen, null)).toEqual({ user_id: null, name: "Owner", viewing: null, typing: false });
+    expect(seen.you).toBe(caio.id);
     await admin.presence(ana.id, (p) => p?.viewing === conversationId && p.typing, fromAdmin);
     await beaWs.drained();
     const last = beaWs.frames.filter((f): f is PresenceEvent => f.type === "presence").at(-1)!;
