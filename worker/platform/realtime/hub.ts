@@ -160,7 +160,9 @@ export class Hub extends DurableObject<Env> {
       live.map((o) => o.state),
       Date.now(),
     );
-    live.forEach(({ ws }, i) => trySend(ws, frames[i]!));
+    live.forEach(({ ws }, i) => {
+      trySend(ws, frames[i]!);
+    });
   }
 
   /** The open dashboard sockets and their owners' state (null: a socket opened without an owner). */
