@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../app";
 import { ACCESS, needOf, ruleFor } from "../../team/access";
 import { api, jsonOf } from "../helpers";
-import { person } from "./people";
+import { invite, type Person } from "./fixtures";
 
 function registeredApiRoutes(): [string, string, string][] {
   const seen = new Map<string, [string, string, string]>();
@@ -40,12 +40,12 @@ describe("the role matrix covers every route", () => {
 
 describe("route × role", () => {
   const routes = registeredApiRoutes();
-  let agent: Awaited<ReturnType<typeof person>>;
+  let agent: Person;
   let adminKey: string;
 
   beforeAll(async () => {
-    agent = await person("agent");
-    const admin = await person("admin");
+    agent = await invite({ role: "agent" });
+    const admin = await invite({ role: "admin" });
     const key = await admin.call("/api/api-keys", { method: "POST", json: { name: "matrix" } });
     adminKey = (await jsonOf<{ key: string }>(key)).key;
   });
@@ -78,10 +78,10 @@ describe("route × role", () => {
   }
 
   it("an agent's own sign-out routes work, and end the session", async () => {
-    const a = await person("agent");
+    const a = await invite({ role: "agent" });
     expect((await a.call("/api/me/sessions/revoke-all", { method: "POST" })).status).toBe(200);
     expect((await a.call("/api/me")).status).toBe(401);
-    const b = await person("agent");
+    const b = await invite({ role: "agent" });
     expect((await b.call("/api/session", { method: "DELETE" })).status).toBe(200);
     expect((await b.call("/api/me")).status).toBe(401);
   });

@@ -15,6 +15,21 @@ export type Person = {
   call: (path: string, init?: RequestInit & { json?: unknown }) => Promise<Response>;
 };
 
+export const PASSWORD = "correct horse battery";
+
+/** The session token a sign-in response sets (the `parley_session` cookie's value). */
+export function cookieOf(res: Response): string {
+  const m = /parley_session=([^;]+)/.exec(res.headers.get("set-cookie") ?? "");
+  if (!m?.[1]) throw new Error(`no session cookie (status ${res.status})`);
+  return m[1];
+}
+
+/** Requests as the holder of this session token, from the dashboard's origin (as a browser sends them). */
+export function asCookie(cookie: string) {
+  return (path: string, init: RequestInit & { json?: unknown } = {}) =>
+    api(path, { ...init, auth: false, headers: { cookie: `parley_session=${cookie}`, origin: BASE, ...Object.fromEntries(new Headers(init.headers)) } });
+}
+
 export async function invite(
   o: { name?: string; role?: "owner" | "admin" | "agent"; unitIds?: string[]; capacity?: number | null; email?: string } = {},
 ): Promise<Person> {
@@ -27,13 +42,10 @@ export async function invite(
   expect(res.status).toBe(201);
   const { id, invite_url } = await jsonOf<{ id: string; invite_url: string }>(res);
   const token = /#token=([^&]+)/.exec(invite_url)?.[1];
-  const accepted = await api("/api/invites/accept", { method: "POST", auth: false, json: { token, password: "correct horse battery" } });
+  const accepted = await api("/api/invites/accept", { method: "POST", auth: false, json: { token, password: PASSWORD } });
   expect(accepted.status).toBe(200);
-  const cookie = /parley_session=([^;]+)/.exec(accepted.headers.get("set-cookie") ?? "")?.[1];
-  if (!cookie) throw new Error("no session cookie");
-  const call = (path: string, init: RequestInit & { json?: unknown } = {}) =>
-    api(path, { ...init, auth: false, headers: { cookie: `parley_session=${cookie}`, origin: BASE, ...Object.fromEntries(new Headers(init.headers)) } });
-  return { id, name, email, cookie, call };
+  const cookie = cookieOf(accepted);
+  return { id, name, email, cookie, call: asCookie(cookie) };
 }
 
 export async function unit(o: { instanceIds?: string[]; memberIds?: string[]; autoAssign?: boolean } = {}): Promise<{ id: string }> {
@@ -71,6 +83,15 @@ export async function openDashboard(p: Person): Promise<{ frames: ServerEvent[];
   ws.accept();
   await eventually(async () => frames.some((f) => f.type === "snapshot"));
   return { frames, close: () => ws.close() };
+}
+
+/** Tries to open the realtime socket with this session token from an origin; what came back. */
+export async function socketAs(cookie: string, origin = BASE) {
+  const res = await exports.default.fetch(
+    new Request(`${BASE}/api/realtime`, { headers: { upgrade: "websocket", cookie: `parley_session=${cookie}`, origin } }),
+  );
+  res.webSocket?.accept();
+  return { status: res.status, ws: res.webSocket };
 }
 
 export const conversationOf = async (id: string) => jsonOf<ConversationView>(await api(`/api/conversations/${id}`));

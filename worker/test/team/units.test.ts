@@ -5,7 +5,7 @@ import type { ConversationView } from "../../shared/inbox";
 import { api, jsonOf, seedInstance } from "../helpers";
 import { keyId, messageByExternal, phone, send, upsert } from "../inbox/fixtures";
 import { installSimulator } from "../simulator-harness";
-import { person, unit } from "./people";
+import { invite, unit } from "./fixtures";
 
 const { restore } = installSimulator();
 afterAll(restore);
@@ -19,10 +19,10 @@ async function inbound(inst: { id: string; name: string; secret: string }) {
 describe("units scope what an agent sees", () => {
   it("unit A's agent sees A's number, conversations and messages, and nothing of B's", async () => {
     const [a, b] = [await seedInstance({ status: "open" }), await seedInstance({ status: "open" })];
-    const ana = await person("agent");
-    const bia = await person("agent");
-    await unit([a.id], [ana.id]);
-    await unit([b.id], [bia.id]);
+    const ana = await invite({ role: "agent" });
+    const bia = await invite({ role: "agent" });
+    await unit({ instanceIds: [a.id], memberIds: [ana.id] });
+    await unit({ instanceIds: [b.id], memberIds: [bia.id] });
     const convA = await inbound(a);
     const convB = await inbound(b);
 
@@ -46,17 +46,17 @@ describe("units scope what an agent sees", () => {
     // The owner and an admin see both.
     const all = await jsonOf<{ items: ConversationView[] }>(await api("/api/conversations?limit=200"));
     expect(all.items.map((c) => c.id)).toEqual(expect.arrayContaining([convA, convB]));
-    const admin = await person("admin");
+    const admin = await invite({ role: "admin" });
     expect((await admin.call(`/api/conversations/${convB}`)).status).toBe(200);
   });
 
   it("an agent in no unit sees no number and no conversation; moving a number changes it at once", async () => {
     const inst = await seedInstance({ status: "open" });
     const conv = await inbound(inst);
-    const lone = await person("agent");
+    const lone = await invite({ role: "agent" });
     expect((await jsonOf<{ items: unknown[] }>(await lone.call("/api/instances"))).items).toEqual([]);
     expect((await lone.call(`/api/conversations/${conv}`)).status).toBe(404);
-    const u = await unit([], [lone.id]);
+    const u = (await unit({ memberIds: [lone.id] })).id;
     expect((await api(`/api/units/${u}`, { method: "PATCH", json: { instance_ids: [inst.id] } })).status).toBe(200);
     expect((await lone.call(`/api/conversations/${conv}`)).status).toBe(200);
     const units = await jsonOf<{ items: { id: string; instance_ids: string[]; member_ids: string[] }[] }>(await api("/api/units"));
@@ -91,9 +91,9 @@ describe("people", () => {
   });
 
   it("only an owner manages owners, and the last owner stays", async () => {
-    const admin = await person("admin");
+    const admin = await invite({ role: "admin" });
     expect((await admin.call("/api/users", { method: "POST", json: { email: "o2@example.test", name: "O2", role: "owner" } })).status).toBe(403);
-    const owner = await person("owner");
+    const owner = await invite({ role: "owner" });
     expect((await admin.call(`/api/users/${owner.id}`, { method: "PATCH", json: { name: "Renamed" } })).status).toBe(403);
     const others = (await jsonOf<{ items: { id: string; role: string; disabled: boolean }[] }>(await api("/api/users"))).items.filter(
       (u) => u.role === "owner" && !u.disabled && u.id !== owner.id,
