@@ -14,6 +14,7 @@ import { webhookEventsRoutes } from "./instances/webhook-events.routes";
 import { menusRoutes } from "./menus/menus.routes";
 import { limitBodyByPath } from "./platform/http/body-limit";
 import { requestLog } from "./platform/http/request-log";
+import { securityHeaders } from "./platform/http/security-headers";
 import { realtimeRoutes } from "./platform/realtime/realtime.routes";
 import { apiKeysRoutes } from "./team/api-keys.routes";
 import { auditRoutes } from "./team/audit.routes";
@@ -28,6 +29,7 @@ export function createApp() {
   // One chain, so `typeof app` carries every route's schema for the dashboard's `hc<App>` client.
   const app = new Hono<AppEnv>()
     .use("*", requestLog)
+    .use("*", securityHeaders)
     .get("/healthz", (c) => c.json({ ok: true, time: new Date().toISOString() }))
     .use("/api/*", requireAuth)
     .use("/api/*", limitBodyByPath)
