@@ -10,7 +10,7 @@ import ts from "typescript";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const MAX_LINES = 250;
-const FEATURES = ["instances", "inbox", "campaigns", "contacts", "agents", "menus"];
+const FEATURES = ["instances", "inbox", "campaigns", "contacts", "agents", "menus", "outbox", "team"];
 
 const walk = (dir: string): string[] =>
   readdirSync(dir).flatMap((name) => {

@@ -24,6 +24,19 @@ describe("dashboard shell in Chromium", () => {
     expect(api.status).toBe(401);
   });
 
+  it("sends the security headers with the dashboard and the API (issue 17)", async () => {
+    for (const path of ["/", "/inbox/deep/link", "/api/session"]) {
+      const res = await fetch(`${stack.baseUrl}${path}`);
+      const h = res.headers;
+      expect(h.get("x-content-type-options"), path).toBe("nosniff");
+      expect(h.get("x-frame-options"), path).toBe("DENY");
+      expect(h.get("referrer-policy"), path).toBe("same-origin");
+      expect(h.get("content-security-policy"), path).toContain("frame-ancestors 'none'");
+    }
+    const csp = (await fetch(`${stack.baseUrl}/`)).headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("script-src 'self'");
+  });
+
   it("refuses without signing in, rejects a wrong token, then signs in and shows the navigation", async () => {
     const page = await browser.newPage();
     await page.goto(`${stack.baseUrl}/contacts`);
