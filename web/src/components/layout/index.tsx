@@ -4,6 +4,7 @@ import { useLocation } from "preact-iso";
 import { canAdmin, me } from "../../state/me";
 import { signOut } from "../../state/session";
 import { LiveIndicator } from "../live-indicator";
+import { Toasts } from "../toasts";
 
 /** `admin`: for owners and admins only (the API answers an agent 403 there). */
 export const NAV = [
@@ -48,6 +49,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
         </div>
       </header>
       <main class="content">{children}</main>
+      <Toasts />
       <footer class="footer">
         Parley connects to WhatsApp through <a href="https://github.com/EvolutionAPI/evolution-api">Evolution API</a> (Apache-2.0, with its notice).{" "}
         <a href="/about">About</a>
