@@ -4,7 +4,7 @@ import { and, count, desc, eq, inArray, isNull, notInArray, type SQL, sql } from
 import type { Db } from "../platform/db/client";
 import { contacts, contactTags, type JsonObject } from "../platform/db/schema";
 import { type Cursor, keysetValue } from "../platform/lib/pagination";
-import { type ContactFilter, filterWhere, hasTagFilter, onlyTags, taggedIds } from "./filter.queries";
+import { type ContactFilter, filterWhere, hasTagFilter, onlyTags, taggedIds, visibleToSql } from "./filter.queries";
 
 export type ContactRow = typeof contacts.$inferSelect;
 export type NewContact = Omit<typeof contacts.$inferInsert, "createdAt" | "updatedAt">;
@@ -143,6 +143,16 @@ export async function getContacts(db: Db, ids: readonly string[]): Promise<Conta
     .select()
     .from(contacts)
     .where(inArray(contacts.id, [...ids]));
+}
+
+/** Whether an agent working these instances sees the contact (see visibleToSql). */
+export async function contactVisibleTo(db: Db, id: string, instanceIds: readonly string[]): Promise<boolean> {
+  const row = await db
+    .select({ id: contacts.id })
+    .from(contacts)
+    .where(and(eq(contacts.id, id), visibleToSql(instanceIds)))
+    .get();
+  return row !== undefined;
 }
 
 export async function findByNumber(db: Db, e164: string): Promise<ContactRow | undefined> {

@@ -2,7 +2,7 @@
 // through contact_tags and its (tag, contact_id) index, never through the JSON column.
 import { and, eq, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { contacts, contactTags } from "../platform/db/schema";
+import { contacts, contactTags, conversations } from "../platform/db/schema";
 
 export type TagMatch = "all" | "any";
 
@@ -16,6 +16,8 @@ export type ContactFilter = {
   number?: string;
   /** Free text: name, description, number digits, or an exact tag. */
   q?: string;
+  /** An agent's scope: the instances of their units (absent: every contact). */
+  visibleTo?: readonly string[];
 };
 
 function likePattern(text: string): string {
@@ -52,7 +54,17 @@ export function hasTagFilter(f: ContactFilter): f is ContactFilter & { tags: str
 
 /** True when the filter has no condition other than tags: counts can skip the contacts table. */
 export function onlyTags(f: ContactFilter): boolean {
-  return !f.country && !f.name && !f.description && !f.number && !f.q;
+  return !f.country && !f.name && !f.description && !f.number && !f.q && !f.visibleTo;
+}
+
+/**
+ * What an agent sees of the contacts (issue 17): those with a conversation on one of their
+ * units' instances, and those with no conversation on any instance yet (so they can start one).
+ * A contact who only talks to other units' numbers stays hidden.
+ */
+export function visibleToSql(instanceIds: readonly string[]): SQL {
+  return sql`(EXISTS (SELECT 1 FROM ${conversations} AS cv WHERE cv.contact_id = ${contacts.id} AND cv.instance_id IN (SELECT value FROM json_each(${JSON.stringify(instanceIds)})))
+    OR NOT EXISTS (SELECT 1 FROM ${conversations} AS cv WHERE cv.contact_id = ${contacts.id} AND cv.instance_id IS NOT NULL))`;
 }
 
 /**
@@ -62,6 +74,7 @@ export function onlyTags(f: ContactFilter): boolean {
  */
 export function filterWhere(f: ContactFilter, style: "set" | "probe" = "set"): SQL | undefined {
   const conds: (SQL | undefined)[] = [];
+  if (f.visibleTo) conds.push(visibleToSql(f.visibleTo));
   if (hasTagFilter(f)) conds.push(style === "set" ? sql`${contacts.id} IN (${taggedIds(f.tags, f.match)})` : tagProbe(f.tags, f.match ?? "all"));
   if (f.country) conds.push(eq(contacts.country, f.country));
   if (f.name) conds.push(contains(contacts.name, f.name));

@@ -4,6 +4,7 @@ import { ApiError } from "../errors";
 import { getDb } from "../platform/db/client";
 import { validationError } from "../platform/http/validate";
 import { publish } from "../platform/realtime/publish";
+import { audit } from "../team/audit";
 import { importContacts } from "./csv";
 
 /** The CSV bytes of the request: the body itself (text/csv) or the `file` part of a form. */
@@ -25,5 +26,10 @@ async function csvStream(req: Request): Promise<ReadableStream<Uint8Array>> {
 export const importRoute = new Hono<AppEnv>().post("/", async (c) => {
   const report = await importContacts(getDb(c.env.DB), c.env, await csvStream(c.req.raw));
   if (report.created + report.updated > 0) c.executionCtx.waitUntil(Promise.all([publish(c.env, "contacts"), publish(c.env, "tags")]));
+  await audit(c, {
+    action: "contact.import",
+    targetType: "contact",
+    details: { created: report.created, updated: report.updated, rejected: report.rejected_count },
+  });
   return c.json(report);
 });

@@ -22,6 +22,8 @@ export function conversationDto(r: ConversationListRow): ConversationView {
     agent_paused: r.agentPaused,
     agent_error: r.agentError,
     flow: r.flow ? { name: r.flow.name, step: r.flow.step, expires_at: iso(r.flow.expiresAt) } : null,
+    assignee: r.assigneeId ? { id: r.assigneeId, name: r.assigneeName ?? "" } : null,
+    assigned_at: iso(r.assignedAt),
     created_at: iso(r.createdAt),
     updated_at: iso(r.updatedAt),
   };
@@ -50,6 +52,7 @@ export async function messageDto(env: Env, m: MessageRow): Promise<MessageView> 
     status: m.status,
     error: m.error,
     sender: m.sender,
+    sender_name: m.sender === "user" ? m.senderName : null,
     deleted_at: iso(m.deletedAt),
     media_pending: media && !m.mediaKey && !m.error && m.deletedAt === null,
   };

@@ -1,14 +1,15 @@
 // Conversations: one active per (instance, contact), enforced by conversations_active_uq.
-import { and, desc, eq, like, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, like, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../platform/db/client";
-import { contacts, conversationState, conversations } from "../platform/db/schema";
+import { contacts, conversationState, conversations, users } from "../platform/db/schema";
 import { type Cursor, keysetValue } from "../platform/lib/pagination";
 
 export type ConversationRow = typeof conversations.$inferSelect;
-/** A conversation with its contact's current number/name and the menu it is in, if any. */
+/** A conversation with its contact's current number/name, its assignee's name and the menu it is in, if any. */
 export type ConversationListRow = ConversationRow & {
   contactNumber: string;
   currentContactName: string | null;
+  assigneeName: string | null;
   flow: { name: string; step: string; expiresAt: number } | null;
 };
 
@@ -60,6 +61,7 @@ const listColumns = {
   row: conversations,
   contactNumber: contacts.whatsappNumber,
   currentContactName: contacts.name,
+  assigneeName: users.name,
   flowName: conversationState.conversationFlow,
   flowStep: conversationState.currentStep,
   flowExpiresAt: conversationState.expiresAt,
@@ -72,6 +74,7 @@ type ListSelect = {
   row: ConversationRow;
   contactNumber: string;
   currentContactName: string | null;
+  assigneeName: string | null;
   flowName: string | null;
   flowStep: string | null;
   flowExpiresAt: number | null;
@@ -83,6 +86,7 @@ function flatten(r: ListSelect, now = Date.now()): ConversationListRow {
     ...r.row,
     contactNumber: r.contactNumber,
     currentContactName: r.currentContactName,
+    assigneeName: r.assigneeName,
     flow: running ? { name: r.flowName!, step: r.flowStep!, expiresAt: r.flowExpiresAt! } : null,
   };
 }
@@ -93,6 +97,7 @@ export async function getConversation(db: Db, id: string): Promise<ConversationL
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .leftJoin(conversationState, flowJoin)
+    .leftJoin(users, eq(users.id, conversations.assigneeId))
     .where(eq(conversations.id, id))
     .get();
   return r ? flatten(r) : undefined;
@@ -104,6 +109,8 @@ export type ConversationFilter = {
   status?: "active" | "archived" | "all";
   /** An agent: only conversations on their units' instances. */
   scopeUserId?: string;
+  /** A user id: assigned to them; null: assigned to nobody. */
+  assigneeId?: string | null;
 };
 
 /** Newest activity first; the cursor is (coalesce(last_message_at, created_at), id). */
@@ -115,6 +122,7 @@ export async function listConversations(db: Db, f: ConversationFilter, cursor: C
     conds.push(
       sql`${conversations.instanceId} IN (SELECT i.id FROM instances i JOIN unit_members m ON m.unit_id = i.unit_id WHERE m.user_id = ${f.scopeUserId})`,
     );
+  if (f.assigneeId !== undefined) conds.push(f.assigneeId === null ? isNull(conversations.assigneeId) : eq(conversations.assigneeId, f.assigneeId));
   if (f.status !== "all") conds.push(eq(conversations.status, f.status ?? "active"));
   if (f.q) {
     const pattern = `%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
@@ -133,6 +141,7 @@ export async function listConversations(db: Db, f: ConversationFilter, cursor: C
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .leftJoin(conversationState, flowJoin)
+    .leftJoin(users, eq(users.id, conversations.assigneeId))
     .where(and(...conds))
     .orderBy(desc(sortKey), desc(conversations.id))
     .limit(limit);

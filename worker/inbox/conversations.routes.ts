@@ -1,7 +1,7 @@
 // /api/conversations (PRODUCT.md §4): the inbox. One active conversation per (instance,
 // contact); archiving lets the next message start a fresh one.
 import { Hono } from "hono";
-import { getContact } from "../contacts/contacts.queries";
+import { contactVisibleTo, getContact } from "../contacts/contacts.queries";
 import type { AppEnv } from "../env";
 import { notFound } from "../errors";
 import { getInstance } from "../instances/instances.queries";
@@ -10,19 +10,22 @@ import { validate } from "../platform/http/validate";
 import { newId } from "../platform/lib/ids";
 import { decodeCursor, pageOf } from "../platform/lib/pagination";
 import { publish } from "../platform/realtime/publish";
+import { audit } from "../team/audit";
 import { assertCanSee, type Principal, scopeUserOf } from "../team/principal";
+import { assertMayReply, assignConversation, autoAssign } from "./assignment";
+import { loadConversation as load } from "./conversation-access";
 import { conversationDto, messageDto } from "./conversations.dto";
-import { conversationSortValue, findOrCreateActive, getConversation, listConversations, updateConversation } from "./conversations.queries";
-import { agentBody, createConversationBody, idParam, listQuery, messageParam, messagesQuery, sendMessageBody } from "./conversations.schemas";
+import { type ConversationFilter, conversationSortValue, findOrCreateActive, listConversations, updateConversation } from "./conversations.queries";
+import { agentBody, assignBody, createConversationBody, idParam, listQuery, messageParam, messagesQuery, sendMessageBody } from "./conversations.schemas";
 import { listMessages } from "./messages.queries";
+import { notesRoutes } from "./notes.routes";
 import { queueOutbound, retryOutbound } from "./outbound";
 
-/** The conversation, if the principal may see it (an agent: one of their units' instances). */
-async function load(env: Env, id: string, p?: Principal) {
-  const row = await getConversation(getDb(env.DB), id);
-  if (!row) throw notFound("Conversation");
-  assertCanSee(p, row.instanceId, "Conversation");
-  return row;
+/** ?assigned= as a filter; undefined: the admin token's "mine", which is always empty. */
+function assignedFilter(assigned: "me" | "unassigned" | "all", p: Principal | undefined): Pick<ConversationFilter, "assigneeId"> | undefined {
+  if (assigned === "all") return {};
+  if (assigned === "unassigned") return { assigneeId: null };
+  return p?.user ? { assigneeId: p.user.id } : undefined;
 }
 
 /** Applies a change, tells every dashboard, answers with the conversation. */
@@ -38,7 +41,8 @@ export const conversationsRoutes = new Hono<AppEnv>()
     const { contact_id, instance_id } = c.req.valid("json");
     const db = getDb(c.env.DB);
     const [contact, instance] = await Promise.all([getContact(db, contact_id), getInstance(db, instance_id)]);
-    if (!contact) throw notFound("Contact");
+    const scope = c.get("principal")?.instanceIds;
+    if (!contact || (scope && !(await contactVisibleTo(db, contact.id, scope)))) throw notFound("Contact");
     if (!instance) throw notFound("Instance");
     assertCanSee(c.get("principal"), instance.id, "Instance");
     const { row, created } = await findOrCreateActive(db, {
@@ -48,15 +52,21 @@ export const conversationsRoutes = new Hono<AppEnv>()
       contactId: contact.id,
       contactName: contact.name,
     });
-    if (created) await publish(c.env, "conversations", row.id);
+    if (created) {
+      await publish(c.env, "conversations", row.id);
+      // Opened by a member of an auto-assigning unit: theirs; otherwise the unit's rotation.
+      await autoAssign(c.env, row.id, instance.id, c.get("principal")?.user?.id);
+    }
     return c.json(conversationDto(await load(c.env, row.id, c.get("principal"))), created ? 201 : 200);
   })
 
   .get("/", validate("query", listQuery), async (c) => {
     const q = c.req.valid("query");
+    const assigned = assignedFilter(q.assigned, c.get("principal"));
+    if (!assigned) return c.json({ items: [], next_cursor: null });
     const rows = await listConversations(
       getDb(c.env.DB),
-      { instanceId: q.instance_id, q: q.q || undefined, status: q.status, scopeUserId: scopeUserOf(c.get("principal")) },
+      { instanceId: q.instance_id, q: q.q || undefined, status: q.status, scopeUserId: scopeUserOf(c.get("principal")), ...assigned },
       decodeCursor(q.cursor),
       q.limit + 1,
     );
@@ -78,8 +88,12 @@ export const conversationsRoutes = new Hono<AppEnv>()
   })
 
   .post("/:id/messages", validate("param", idParam), validate("json", sendMessageBody), async (c) => {
-    const conv = await load(c.env, c.req.valid("param").id, c.get("principal"));
-    const row = await queueOutbound(c.env, conv, c.req.valid("json"));
+    const p = c.get("principal");
+    const conv = await load(c.env, c.req.valid("param").id, p);
+    const { confirm, ...input } = c.req.valid("json");
+    assertMayReply(p, conv, confirm === true);
+    const row = await queueOutbound(c.env, conv, input, "user", p);
+    await audit(c, { action: "message.send", targetType: "conversation", targetId: row.conversationId, details: { message_id: row.id, type: row.type } });
     return c.json(await messageDto(c.env, row), 202);
   })
 
@@ -106,4 +120,12 @@ export const conversationsRoutes = new Hono<AppEnv>()
         c.get("principal"),
       ),
     ),
-  );
+  )
+
+  .post("/:id/assign", validate("param", idParam), validate("json", assignBody), async (c) => {
+    const conv = await load(c.env, c.req.valid("param").id, c.get("principal"));
+    await assignConversation(c, conv, c.req.valid("json").user_id);
+    return c.json(conversationDto(await load(c.env, conv.id)));
+  })
+
+  .route("/:id/notes", notesRoutes);

@@ -13,6 +13,8 @@ export const listQuery = z.object({
   instance_id: id("ins", "an instance id").optional(),
   q: z.string().trim().max(200).optional(),
   status: z.enum(["active", "archived", "all"]).default("active"),
+  /** Mine / Unassigned / All (issue 17). `me` with the admin token is empty: nothing is assigned to the token. */
+  assigned: z.enum(["me", "unassigned", "all"]).default("all"),
   cursor: z.string().max(512).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
 });
@@ -23,6 +25,13 @@ export const messagesQuery = z.object({
 });
 
 export const agentBody = z.strictObject({ paused: z.boolean() });
+
+export const assignBody = z.strictObject({ user_id: id("usr", "a user id").nullable() });
+
+export const noteBody = z.strictObject({
+  text: z.string().trim().min(1, "A note needs text").max(4000),
+  mention_ids: z.array(id("usr", "a user id")).max(50).optional(),
+});
 
 /** ~16 MB of bytes as base64 (the route's body cap is 24 MB). */
 const MAX_BASE64_CHARS = Math.ceil((16 * 1024 * 1024 * 4) / 3) + 4096;
@@ -40,6 +49,8 @@ export const sendMessageBody = z
       .max(127)
       .regex(/^[\w.+-]+\/[\w.+-]+(;.*)?$/, "Not a MIME type")
       .optional(),
+    /** Reply although someone else is assigned (otherwise 409 assigned_to_other). */
+    confirm: z.boolean().optional(),
   })
   .superRefine((v, ctx) => {
     if (v.type === "text") {

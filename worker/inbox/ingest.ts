@@ -10,6 +10,7 @@ import { acceptByMessageStmt } from "../outbox/outbox.queries";
 import type { Stmt } from "../platform/db/client";
 import { newId } from "../platform/lib/ids";
 import { mediaQueue } from "../platform/queues";
+import { autoAssign } from "./assignment";
 import { type InboxCtx, type Outcome, resolveContact } from "./context";
 import { activeConversationIdSql, insertConversationStmt, touchConversationStmt } from "./conversations.queries";
 import { onContactMessage } from "./inbound-hooks";
@@ -184,8 +185,11 @@ function prepareNew(
     const [createdConv, inserted, , held1, held2] = results as [Row[], Row[], unknown, HeldRow[], HeldRow[]];
     const [updates, deletes] = lookForHeld ? [held1, held2] : [[], []];
     const conv = inserted[0]?.conversationId;
-    if (createdConv[0]) ctx.changes.conversations.add(createdConv[0].id);
+    const opened = createdConv[0]?.id;
+    if (opened) ctx.changes.conversations.add(opened);
     if (!conv) return { status: "ignored", reason: "duplicate message (already stored)" };
+    // A contact opening a conversation: its unit may hand it to someone (cheap when none auto-assigns).
+    if (opened && inbound) ctx.changes.after.push(async () => void (await autoAssign(ctx.env, opened, ctx.instance.id)));
     ctx.changes.message(id, conv);
     // The contact's messages go to campaigns, menus and the agent; a human's (phone, other
     // client) pauses the agent. Run after the event is settled, outside the serial chain.

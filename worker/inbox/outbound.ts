@@ -18,6 +18,7 @@ import { validationError } from "../platform/http/validate";
 import { newId } from "../platform/lib/ids";
 import { sendQueue } from "../platform/queues";
 import { publish, publishMessage } from "../platform/realtime/publish";
+import { displayName, type Principal } from "../team/principal";
 import {
   activeConversationIdSql,
   type ConversationRef,
@@ -55,9 +56,10 @@ function decode(input: SendMessageInput): { bytes: Uint8Array; mimeType: string 
 /**
  * Stores a message of ours as pending and queues its send. Written from an archived conversation,
  * it goes to the contact's active one on that instance (opened if there is none), as their
- * reply would: the returned row's conversation_id says where.
+ * reply would: the returned row's conversation_id says where. `by`: the person sending from the
+ * inbox, whose name the bubble shows.
  */
-export async function queueOutbound(env: Env, from: ConversationRow, input: SendMessageInput, sender: OurSender = "user"): Promise<MessageRow> {
+export async function queueOutbound(env: Env, from: ConversationRow, input: SendMessageInput, sender: OurSender = "user", by?: Principal): Promise<MessageRow> {
   const instanceId = from.instanceId;
   if (!instanceId) throw new ApiError(422, "instance_gone", "This conversation's WhatsApp instance was deleted; start a new conversation");
   const db = getDb(env.DB);
@@ -90,6 +92,7 @@ export async function queueOutbound(env: Env, from: ConversationRow, input: Send
       status: "pending",
       sender,
       outboxId: send.id,
+      ...(by ? { senderUserId: by.user?.id ?? null, senderName: displayName(by) } : {}),
     }),
   ]);
   if (sender === "user") await onHumanMessage(env, conv.id); // a human took over: the agent steps back

@@ -20,6 +20,9 @@ export type ConversationView = {
   agent_error: string | null;
   /** The interactive menu the contact is in on this number, while it runs. */
   flow: { name: string; step: string; expires_at: string } | null;
+  /** The person working this conversation (issue 17), or null: unassigned. */
+  assignee: { id: string; name: string } | null;
+  assigned_at: string | null;
   created_at: string;
   updated_at: string;
 };
@@ -39,6 +42,8 @@ export type MessageView = {
   status: MessageStatus;
   error: string | null;
   sender: MessageSender;
+  /** Who in the team sent it from the inbox (sender "user"); null for everything else. */
+  sender_name: string | null;
   deleted_at: string | null;
   /** Media whose bytes are still being fetched from Evolution. */
   media_pending: boolean;
@@ -48,3 +53,17 @@ export type Page<T> = { items: T[]; next_cursor: string | null };
 
 /** `data` of a realtime "messages" change. */
 export type MessagesChanged = { conversation_id: string; message_id?: string };
+
+/** A private note in a conversation's thread: never sent to WhatsApp, never shown to the AI agent. */
+export type NoteView = {
+  id: string;
+  conversation_id: string;
+  /** id null: written with the admin token. */
+  author: { id: string | null; name: string };
+  text: string;
+  mentions: { id: string; name: string }[];
+  created_at: string;
+};
+
+/** The 409 a reply gets while someone else is assigned (resend with `confirm: true`). */
+export type AssignedToOtherDetails = { assignee: { id: string; name: string } };

@@ -25,12 +25,31 @@ export const serverEvent = z.discriminatedUnion("type", [
     by: z.string(),
     at: z.string(),
   }),
+  /**
+   * Who is online and what each views or types in: the whole list, sent when it changes. An
+   * agent sees `viewing`/`typing` only on conversations of their units (null/false otherwise).
+   * `user_id` null: the admin token ("Owner"); `you`: the recipient's own `user_id`.
+   */
+  z.object({
+    type: z.literal("presence"),
+    you: z.string().nullable(),
+    people: z.array(z.object({ user_id: z.string().nullable(), name: z.string(), viewing: z.string().nullable(), typing: z.boolean() })),
+  }),
 ]);
 export type ServerEvent = z.infer<typeof serverEvent>;
 export type ChangedEvent = Extract<ServerEvent, { type: "changed" }>;
 export type Topic = ChangedEvent["topic"];
 export type NotificationEvent = Extract<ServerEvent, { type: "notification" }>;
 
-export const clientMessage = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") })]);
+export type PresenceEvent = Extract<ServerEvent, { type: "presence" }>;
+export type PresencePerson = PresenceEvent["people"][number];
+
+/** Client → hub frames (JSON, at most 4 KiB). */
+export const clientMessage = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("ping") }),
+  /** "I am viewing this conversation (null: none)", and whether I am typing in it now. */
+  z.object({ type: z.literal("presence"), conversation_id: z.string().min(1).max(64).nullable(), typing: z.boolean().optional() }).strict(),
+]);
+export type ClientMessage = z.infer<typeof clientMessage>;
 /** Keep-alive frames answered by the runtime without waking a hibernated object. */
 export { PING, PONG } from "./keep-alive";

@@ -7,6 +7,7 @@ import { getDb } from "../platform/db/client";
 import { validate } from "../platform/http/validate";
 import { newId } from "../platform/lib/ids";
 import { iso } from "../platform/lib/time";
+import { CACHE_KEYS, invalidate } from "../platform/lib/ttl-cache";
 import { disconnectSockets, publish } from "../platform/realtime/publish";
 import { audit } from "./audit";
 import { idParam, patchUnitBody, unitBody } from "./team.schemas";
@@ -43,6 +44,7 @@ async function viewOf(env: Env, id: string) {
 
 /** Who may see what changed: every agent's socket reconnects with its new scope. */
 async function scopeChanged(env: Env, id: string) {
+  invalidate(CACHE_KEYS.anyAutoAssignUnit);
   await disconnectSockets(env, { agents: true });
   await publish(env, "units", id);
 }

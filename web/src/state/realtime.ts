@@ -7,7 +7,7 @@ import { computed, createModel, effect, type ReadonlySignal, signal } from "@pre
 import { useEffect, useRef } from "preact/hooks";
 import type { InstanceView } from "../../../worker/shared/instances";
 import { PING, PONG } from "../../../worker/shared/keep-alive";
-import type { ChangedEvent, NotificationEvent, ServerEvent, Topic } from "../../../worker/shared/ws-events";
+import type { ChangedEvent, ClientMessage, NotificationEvent, PresenceEvent, ServerEvent, Topic } from "../../../worker/shared/ws-events";
 import { api, call, signedIn, sockets } from "../api/client";
 
 export type LiveStatus = "connecting" | "live" | "offline";
@@ -97,6 +97,12 @@ export const ChannelModel = createModel((opts: ChannelOptions) => {
     disconnect(reason = "closed") {
       close(reason);
     },
+    /** Sends a frame if the socket is open now; false otherwise (nothing is queued). */
+    send(frame: string): boolean {
+      if (socket?.readyState !== WebSocket.OPEN) return false;
+      socket.send(frame);
+      return true;
+    },
     /** Calls `fn` for every frame (snapshots included); returns the unsubscribe. */
     listen(fn: (event: ServerEvent) => void): () => void {
       listeners.add(fn);
@@ -113,11 +119,17 @@ export const RealtimeModel = createModel(() => {
   const byTopic = new Map<Topic, Set<Listener>>();
   const resync = new Set<Listener>();
   const notified = new Set<(event: NotificationEvent) => void>();
+  /** The hub's latest `presence` frame on this socket (null while it is not live). */
+  const presence = signal<PresenceEvent | null>(null);
   channel.listen((event) => {
     // Anything may have changed while the socket was down: every view refetches.
     if (event.type === "snapshot") for (const fn of resync) fn();
     else if (event.type === "changed") for (const fn of byTopic.get(event.topic) ?? []) fn(event);
     else if (event.type === "notification") for (const fn of notified) fn(event);
+    else if (event.type === "presence") presence.value = event;
+  });
+  effect(() => {
+    if (channel.status.value !== "live") presence.value = null;
   });
   effect(() => {
     if (signedIn.value === true) channel.connect();
@@ -125,6 +137,11 @@ export const RealtimeModel = createModel(() => {
   });
   return {
     status: channel.status,
+    presence: presence as ReadonlySignal<PresenceEvent | null>,
+    /** Sends a frame to the hub if the socket is open; false when it is not (presence.ts re-tells after a reconnect). */
+    send(msg: ClientMessage): boolean {
+      return channel.send(JSON.stringify(msg));
+    },
     /** Calls `fn` for every change on one of `topics`, and (without an event) after every reconnect. */
     on(topics: Topic[], fn: Listener): () => void {
       const l: Listener = (e) => fn(e);

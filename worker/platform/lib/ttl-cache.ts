@@ -36,5 +36,5 @@ export function invalidate(key: string): void {
   hot.delete(key);
 }
 
-export const CACHE_KEYS = { anyEnabledAgent: "agents:any-enabled", activeMenus: "workflows:active" } as const;
+export const CACHE_KEYS = { anyEnabledAgent: "agents:any-enabled", activeMenus: "workflows:active", anyAutoAssignUnit: "units:any-auto-assign" } as const;
 export const HOT_TTL_MS = 2000;

@@ -5,15 +5,19 @@
 export function sendToAll(ctx: DurableObjectState, frame: string, tag?: string): number {
   let delivered = 0;
   for (const ws of ctx.getWebSockets(tag)) {
-    if (ws.readyState !== WebSocket.OPEN) continue;
-    try {
-      ws.send(frame);
-      delivered++;
-    } catch {
-      // A socket that died mid-send is cleaned up by its close/error handler.
-    }
+    if (ws.readyState === WebSocket.OPEN && trySend(ws, frame)) delivered++;
   }
   return delivered;
+}
+
+/** Sends one frame; false when the socket died mid-send (its close/error handler cleans up). */
+export function trySend(ws: WebSocket, frame: string): boolean {
+  try {
+    ws.send(frame);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Closes a socket, ignoring one that is already closed. */

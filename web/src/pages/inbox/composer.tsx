@@ -2,6 +2,7 @@ import type { InferRequestType } from "hono/client";
 import { useRef, useState } from "preact/hooks";
 import type { MessageView } from "../../../../worker/shared/inbox";
 import { ApiError, api, call } from "../../api/client";
+import { stoppedTyping, typingIn } from "../../state/presence";
 import { readAsDataUrl, typeOfFile } from "./format";
 
 type SendBody = InferRequestType<(typeof api.conversations)[":id"]["messages"]["$post"]>["json"];
@@ -51,6 +52,7 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
     if (busy || tooLong || (!text.trim() && !file)) return;
     setBusy(true);
     setError(null);
+    stoppedTyping();
     try {
       if (file && kind) {
         if (file.size > MAX_FILE) throw new ApiError(413, "payload_too_large", "Attachments are limited to 16 MB");
@@ -103,7 +105,12 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
           aria-label="Message"
           maxLength={limit}
           value={text}
-          onInput={(e) => setText(e.currentTarget.value)}
+          onInput={(e) => {
+            const value = e.currentTarget.value;
+            setText(value);
+            if (value.trim()) typingIn(conversationId);
+            else stoppedTyping();
+          }}
           onKeyDown={(e) => {
             if (e.key === "Enter" && !e.shiftKey) void submit(e);
           }}

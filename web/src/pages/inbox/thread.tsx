@@ -3,6 +3,7 @@ import { Fragment } from "preact";
 import { useLayoutEffect, useRef } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { ThreadModel } from "../../state/inbox-thread";
+import { useViewing } from "../../state/presence";
 import { Bubble } from "./bubble";
 import { Composer } from "./composer";
 import { dayLabel } from "./format";
@@ -10,6 +11,7 @@ import { dayLabel } from "./format";
 /** One conversation: bubbles (newest at the bottom), ticks, media, composer, agent pause. */
 export function Thread({ id }: { id: string }) {
   const thread = useModel(() => new ThreadModel(id));
+  useViewing(id);
   const conv = thread.conv.value;
   const messages = thread.messages.value;
   const { route } = useLocation();
