@@ -4,6 +4,7 @@ import { useLocation } from "preact-iso";
 import { canAdmin, me } from "../../state/me";
 import { signOut } from "../../state/session";
 import { LiveIndicator } from "../live-indicator";
+import { OnlineList } from "../online";
 import { Toasts } from "../toasts";
 
 /** `admin`: for owners and admins only (the API answers an agent 403 there). */
@@ -40,6 +41,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
         </nav>
         <div class="topbar-right">
           <LiveIndicator />
+          <OnlineList />
           <a href="/profile" class={`topbar-me small${path.startsWith("/profile") ? " active" : ""}`} data-testid="me" title="Your profile">
             {me.value?.user?.name ?? "Owner (admin token)"}
           </a>
