@@ -160,6 +160,8 @@ describe("the team inbox in Chromium", () => {
     await agent.goto(`${stack.baseUrl}/instances/${instance.id}`);
     await agent.getByTestId("not-for-role").waitFor();
     await shot(agent, "team-03-agent-instances");
+    await agent.goto(`${stack.baseUrl}/team`);
+    await agent.getByTestId("not-for-role").waitFor();
     for (const [method, path] of [
       ["POST", `/api/instances/${instance.id}/logout`],
       ["POST", `/api/instances/${instance.id}/connect`],

@@ -26,6 +26,8 @@ export async function signInWithPassword(email: string, password: string): Promi
 /** Sets the password an invite asks for; the answer is a session, like signing in. */
 export async function acceptInvite(token: string, password: string): Promise<void> {
   setMe(await call(api.invites.accept.$post({ json: { token, password } })));
+  // Opened while signed in as someone else: the realtime socket reconnects as the invitee.
+  if (signedIn.peek() === true) signedIn.value = false;
   signedIn.value = true;
 }
 
