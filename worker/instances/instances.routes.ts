@@ -7,7 +7,7 @@ import { isUniqueViolation } from "../platform/db/errors";
 import { type ConnectResult, type CreateInstanceResult, type EvolutionClient, EvolutionError, evolutionClientFromEnv } from "../platform/evolution/client";
 import { validate } from "../platform/http/validate";
 import { newId, randomToken } from "../platform/lib/ids";
-import { publish } from "../platform/realtime/publish";
+import { disconnectSockets, publish } from "../platform/realtime/publish";
 import type { InstanceView } from "../shared/instances";
 import { assertCanSee, canSeeInstance } from "../team/principal";
 import { deleteInstance, getInstance, getInstanceByName, insertInstance, listInstances, setWebhookUrl } from "./instances.queries";
@@ -150,6 +150,8 @@ export const instancesRoutes = new Hono<AppEnv>()
     await deleteInstance(getDb(c.env.DB), row.id);
     forgetInstanceAuth(row.id);
     c.executionCtx.waitUntil(refresh(c.env, row.id));
+    // Agents' sockets carry the instances they may hear: they reconnect with the new list.
+    if (row.unitId) c.executionCtx.waitUntil(disconnectSockets(c.env, { agents: true }));
     return c.json({ deleted: true, id: row.id });
   })
 

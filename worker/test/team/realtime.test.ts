@@ -69,6 +69,17 @@ describe("realtime frames are scoped to the agent's units", () => {
     expect(beaWs.frames.some((f) => f.type === "changed" && f.topic === "contacts")).toBe(true);
   });
 
+  it("a private note on A's conversation reaches A's agents and the admin, never B's agent", async () => {
+    const { conversationId } = await inbound(instA);
+    const res = await api(`/api/conversations/${conversationId}/notes`, { method: "POST", json: { text: "VIP, answer before noon" } });
+    expect(res.status).toBe(201);
+    const noteId = ((await res.json()) as { id: string }).id;
+    for (const s of [admin, anaWs, caioWs])
+      expect(convOf((await s.next(isChanged("notes", (f) => f.id === noteId))) as { data?: unknown })).toBe(conversationId);
+    await beaWs.drained();
+    expect(mentions(beaWs, noteId, conversationId)).toEqual([]);
+  });
+
   it("an instance's change reaches its unit's agents and the admin only", async () => {
     const from = anaWs.frames.length;
     const res = await send(instA, "connection.update", { instance: instA.name, state: "connecting", statusReason: 200 });
