@@ -11,9 +11,18 @@ export const NotesModel = createModel((id: string) => {
   const notes = signal<Note[]>([]);
   const error = signal<string | null>(null);
   const param = { id };
+  // Only the newest load writes, and not one that started before a note of ours was added:
+  // its answer may predate the note (a resync's fetch racing the POST) and would hide it.
+  let seq = 0;
+  let added = 0;
   const load = async () => {
+    const mine = ++seq;
+    const addedBefore = added;
     try {
-      notes.value = (await call(api.conversations[":id"].notes.$get({ param }))).items.sort(byTime);
+      const items = (await call(api.conversations[":id"].notes.$get({ param }))).items.sort(byTime);
+      if (mine !== seq) return;
+      if (addedBefore !== added) return void load();
+      notes.value = items;
       error.value = null;
     } catch (err) {
       error.value = err instanceof ApiError ? err.message : "Could not load the notes";
@@ -32,6 +41,7 @@ export const NotesModel = createModel((id: string) => {
     /** Writes a note; its mentions are told at once. Throws the API's error. */
     async add(text: string, mentionIds: string[]) {
       const note = await call(api.conversations[":id"].notes.$post({ param, json: { text, ...(mentionIds.length ? { mention_ids: mentionIds } : {}) } }));
+      added++;
       if (!notes.peek().some((n) => n.id === note.id)) notes.value = [...notes.peek(), note].sort(byTime);
     },
   };

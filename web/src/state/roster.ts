@@ -33,10 +33,16 @@ export const RosterModel = createModel(() => {
   const active = computed(() => users.value.filter((u) => !u.disabled).sort((a, b) => a.name.localeCompare(b.name)));
   return {
     active: active as ReadonlySignal<Member[]>,
-    /** Who may work a conversation of this instance: owners, admins, and agents of its unit. */
-    canWork(instanceId: string | null): Member[] {
-      const unit = units.value.find((u) => instanceId && u.instance_ids.includes(instanceId));
-      return active.value.filter((u) => u.role !== "agent" || (unit?.member_ids.includes(u.id) ?? false));
-    },
+    units: units as ReadonlySignal<Unit[]>,
   };
 });
+
+/**
+ * Who may work a conversation of this instance: owners, admins, and agents of its unit. A plain
+ * function over the roster's signals (a model's methods run untracked: a render calling one
+ * would not re-render when the roster arrives).
+ */
+export function workersOf(roster: InstanceType<typeof RosterModel>, instanceId: string | null): Member[] {
+  const unit = roster.units.value.find((u) => instanceId && u.instance_ids.includes(instanceId));
+  return roster.active.value.filter((u) => u.role !== "agent" || (unit?.member_ids.includes(u.id) ?? false));
+}

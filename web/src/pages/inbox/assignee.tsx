@@ -1,6 +1,6 @@
 import type { ConversationView } from "../../../../worker/shared/inbox";
 import { canAdmin, me } from "../../state/me";
-import type { RosterModel } from "../../state/roster";
+import { type RosterModel, workersOf } from "../../state/roster";
 
 type Props = { conv: ConversationView; roster: InstanceType<typeof RosterModel>; onAssign: (userId: string | null) => void };
 
@@ -12,7 +12,7 @@ export function AssigneePicker({ conv, roster, onAssign }: Props) {
   const myId = me.value?.user?.id ?? null;
   const assignee = conv.assignee;
   if (canAdmin.value) {
-    const people = roster.canWork(conv.instance_id);
+    const people = workersOf(roster, conv.instance_id);
     // Someone assigned before losing the unit still shows as the current value.
     const options = assignee && !people.some((p) => p.id === assignee.id) ? [{ id: assignee.id, name: assignee.name }, ...people] : people;
     return (
