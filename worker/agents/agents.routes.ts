@@ -11,6 +11,7 @@ import { iso } from "../platform/lib/time";
 import { CACHE_KEYS, invalidate } from "../platform/lib/ttl-cache";
 import { publish } from "../platform/realtime/publish";
 import { type AgentView, DEFAULT_AGENT_MODEL } from "../shared/agents";
+import { audit } from "../team/audit";
 import { type AgentPatch, type AgentRow, deleteAgent, getAgent, insertAgent, listAgents, updateAgent } from "./agents.queries";
 import { createAgentBody, idParam, patchAgentBody } from "./agents.schemas";
 
@@ -62,6 +63,7 @@ export const agentsRoutes = new Hono<AppEnv>()
     });
     invalidate(CACHE_KEYS.anyEnabledAgent);
     c.executionCtx.waitUntil(publish(c.env, "agents", row.id));
+    await audit(c, { action: "agent.create", targetType: "agent", targetId: row.id, details: { instance_id: row.instanceId } });
     return c.json(toAgentView(row), 201);
   })
 
@@ -85,6 +87,7 @@ export const agentsRoutes = new Hono<AppEnv>()
     if (!row) throw notFound("Agent");
     invalidate(CACHE_KEYS.anyEnabledAgent);
     c.executionCtx.waitUntil(publish(c.env, "agents", id));
+    await audit(c, { action: "agent.update", targetType: "agent", targetId: id, details: { fields: Object.keys(body) } });
     return c.json(toAgentView(row));
   })
 
@@ -94,5 +97,6 @@ export const agentsRoutes = new Hono<AppEnv>()
     if (!(await deleteAgent(getDb(c.env.DB), id))) throw notFound("Agent");
     invalidate(CACHE_KEYS.anyEnabledAgent);
     c.executionCtx.waitUntil(publish(c.env, "agents", id));
+    await audit(c, { action: "agent.delete", targetType: "agent", targetId: id });
     return c.json({ deleted: true, id });
   });

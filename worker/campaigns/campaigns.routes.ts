@@ -6,6 +6,7 @@ import { getDb } from "../platform/db/client";
 import { validate } from "../platform/http/validate";
 import { decodeCursor, encodeCursor, pageOf } from "../platform/lib/pagination";
 import type { CampaignDetail } from "../shared/campaigns";
+import { audit } from "../team/audit";
 import { campaignDto, recipientDto } from "./campaigns.dto";
 import { agentExists, countAudience, getCampaign, listCampaigns } from "./campaigns.queries";
 import * as s from "./campaigns.schemas";
@@ -27,6 +28,7 @@ const control = (action: keyof typeof CONTROLS) =>
     async (c: import("hono").Context<AppEnv, string, { out: { param: { id: string } } }>) => {
       const { id } = c.req.valid("param");
       await CONTROLS[action](c.env, id);
+      await audit(c, { action: `campaign.${action}`, targetType: "campaign", targetId: id });
       return c.json(await detail(c.env, id));
     },
   ] as const;
@@ -64,6 +66,7 @@ export const campaignsRoutes = new Hono<AppEnv>()
       scheduledAt: b.scheduled_at ? Date.parse(b.scheduled_at) : null,
       pacing: { perMinute: b.pacing.per_minute, jitterPct: b.pacing.jitter_pct, dailyCap: b.pacing.daily_cap, window: b.pacing.window },
     });
+    await audit(c, { action: "campaign.create", targetType: "campaign", targetId: id, details: { instance_id: b.instance_id } });
     return c.json(await detail(c.env, id), 201);
   })
   .get("/:id", validate("param", s.idParam), async (c) => c.json(await detail(c.env, c.req.valid("param").id)))

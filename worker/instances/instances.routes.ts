@@ -9,6 +9,7 @@ import { validate } from "../platform/http/validate";
 import { newId, randomToken } from "../platform/lib/ids";
 import { disconnectSockets, publish } from "../platform/realtime/publish";
 import type { InstanceView } from "../shared/instances";
+import { audit } from "../team/audit";
 import { assertCanSee, canSeeInstance } from "../team/principal";
 import { deleteInstance, getInstance, getInstanceByName, insertInstance, listInstances, setWebhookUrl } from "./instances.queries";
 import { createInstanceBody, idParam, webhookBody } from "./instances.schemas";
@@ -93,6 +94,7 @@ export const instancesRoutes = new Hono<AppEnv>()
     console.log(JSON.stringify({ at: "instance.created", id, name: body.name, qrcode_base64: qr?.base64 ?? null, qr_count: qr?.count ?? 0 }));
     const view = await applyChange(c.env, id, { kind: "created", token: created.hash, qrcode: qr });
     c.executionCtx.waitUntil(publish(c.env, "instances", id));
+    await audit(c, { action: "instance.create", targetType: "instance", targetId: id, details: { name: body.name } });
     return c.json(view, 201);
   })
 
@@ -110,6 +112,7 @@ export const instancesRoutes = new Hono<AppEnv>()
     } catch (err) {
       upstream(err, "connect");
     }
+    await audit(c, { action: "instance.connect", targetType: "instance", targetId: row.id });
     return c.json(await applyChange(c.env, row.id, { kind: "connect", result }));
   })
 
@@ -123,6 +126,8 @@ export const instancesRoutes = new Hono<AppEnv>()
     }
     const updated = await setWebhookUrl(getDb(c.env.DB), row.id, url);
     c.executionCtx.waitUntil(refresh(c.env, row.id));
+    // The URL itself is not kept: a custom one may carry a credential in its query.
+    await audit(c, { action: "instance.webhook", targetType: "instance", targetId: row.id, details: { custom_url: c.req.valid("json").url !== undefined } });
     return c.json(toInstanceView(updated!));
   })
 
@@ -134,6 +139,7 @@ export const instancesRoutes = new Hono<AppEnv>()
       // "not connected" (400) means the goal is already reached.
       if (!(err instanceof EvolutionError && err.status === 400)) upstream(err, "log out");
     }
+    await audit(c, { action: "instance.logout", targetType: "instance", targetId: row.id });
     return c.json(await applyChange(c.env, row.id, { kind: "logout" }));
   })
 
@@ -152,6 +158,7 @@ export const instancesRoutes = new Hono<AppEnv>()
     c.executionCtx.waitUntil(refresh(c.env, row.id));
     // Agents' sockets carry the instances they may hear: they reconnect with the new list.
     if (row.unitId) c.executionCtx.waitUntil(disconnectSockets(c.env, { agents: true }));
+    await audit(c, { action: "instance.delete", targetType: "instance", targetId: row.id, details: { name: row.name } });
     return c.json({ deleted: true, id: row.id });
   })
 

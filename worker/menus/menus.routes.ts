@@ -10,6 +10,7 @@ import { CACHE_KEYS, invalidate } from "../platform/lib/ttl-cache";
 import { publish } from "../platform/realtime/publish";
 import { renderStep } from "../shared/menu-engine";
 import type { MenuStructure } from "../shared/menu-schema";
+import { audit } from "../team/audit";
 import { deleteMenu, getMenu, insertMenu, listMenus, type MenuRow, renameFlows, updateMenu } from "./menus.queries";
 import { createMenuBody, menuIdParam, patchMenuBody } from "./menus.schemas";
 
@@ -52,6 +53,7 @@ export const menusRoutes = new Hono<AppEnv>()
     }).catch((err: unknown) => duplicateName(err, b.name));
     invalidate(CACHE_KEYS.activeMenus);
     c.executionCtx.waitUntil(publish(c.env, "workflows", row.id));
+    await audit(c, { action: "menu.create", targetType: "menu", targetId: row.id, details: { name: row.name } });
     return c.json(toView(row), 201);
   })
   .get("/:id", validate("param", menuIdParam), async (c) => {
@@ -74,6 +76,7 @@ export const menusRoutes = new Hono<AppEnv>()
     if (b.name !== undefined && b.name !== before.name) await renameFlows(db, before.name, b.name);
     invalidate(CACHE_KEYS.activeMenus);
     c.executionCtx.waitUntil(publish(c.env, "workflows", before.id));
+    await audit(c, { action: "menu.update", targetType: "menu", targetId: before.id, details: { fields: Object.keys(b) } });
     return c.json(toView(row!));
   })
   .delete("/:id", validate("param", menuIdParam), async (c) => {
@@ -83,5 +86,6 @@ export const menusRoutes = new Hono<AppEnv>()
     await deleteMenu(db, row);
     invalidate(CACHE_KEYS.activeMenus);
     c.executionCtx.waitUntil(publish(c.env, "workflows", row.id));
+    await audit(c, { action: "menu.delete", targetType: "menu", targetId: row.id, details: { name: row.name } });
     return c.json({ deleted: true, id: row.id });
   });

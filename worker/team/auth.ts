@@ -1,5 +1,6 @@
 // The /api gate: who is asking (principal), whether they may (access.ts), and the
 // cross-origin rules for cookie-authenticated requests. Runs before every /api route.
+import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
@@ -26,7 +27,7 @@ export async function principalOf(env: Env, via: Principal["via"], user: UserRow
 }
 
 /** The principal behind a request's credential; null when it carries none; throws 401/429 on a bad one. */
-export async function authenticate(c: Parameters<Parameters<typeof createMiddleware<AppEnv>>[0]>[0]): Promise<Principal | null> {
+export async function authenticate(c: Context<AppEnv>): Promise<Principal | null> {
   const header = c.req.header("authorization");
   const cookie = getCookie(c, SESSION_COOKIE);
   if (header === undefined && cookie === undefined) return null;

@@ -43,15 +43,16 @@ export async function updateUser(db: Db, id: string, patch: UserPatch, unitIds?:
 
 export const touchUser = (db: Db, id: string, at: number) => db.update(users).set({ lastSeenAt: at }).where(eq(users.id, id));
 
-/** Unit ids per user. */
+/** Unit ids per user (in chunks under D1's 100-parameter cap). */
 export async function unitsOfUsers(db: Db, userIds: string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>(userIds.map((id) => [id, []]));
-  if (!userIds.length) return out;
-  const rows = await db
-    .select({ userId: unitMembers.userId, unitId: unitMembers.unitId })
-    .from(unitMembers)
-    .where(inArray(unitMembers.userId, userIds.slice(0, 90)));
-  for (const r of rows) out.get(r.userId)?.push(r.unitId);
+  for (let i = 0; i < userIds.length; i += 90) {
+    const rows = await db
+      .select({ userId: unitMembers.userId, unitId: unitMembers.unitId })
+      .from(unitMembers)
+      .where(inArray(unitMembers.userId, userIds.slice(i, i + 90)));
+    for (const r of rows) out.get(r.userId)?.push(r.unitId);
+  }
   return out;
 }
 
