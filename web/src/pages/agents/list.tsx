@@ -4,6 +4,7 @@ import { ApiError, api, call } from "../../api/client";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { PageHeader } from "../../components/page-header";
 import { AdminOnly } from "../../components/role-gate";
+import { canAdmin } from "../../state/me";
 import { useAgents } from "./use-agents";
 
 export function AgentList() {
@@ -79,9 +80,13 @@ function AgentRow({ agent: a, instanceName, onChanged, onDelete }: { agent: Agen
   return (
     <li class={`agent-row${a.enabled ? "" : " disabled"}`} data-testid="agent-row" data-name={a.name}>
       <div class="agent-main">
-        <a class="agent-name" href={`/agents/${a.id}`}>
-          {a.name}
-        </a>
+        {canAdmin.value ? (
+          <a class="agent-name" href={`/agents/${a.id}`}>
+            {a.name}
+          </a>
+        ) : (
+          <strong class="agent-name">{a.name}</strong>
+        )}
         <span class="small muted">
           {instanceName} · <span class="mono">{a.model}</span>
         </span>
