@@ -23,9 +23,20 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** Signs in with the admin token: the sign-in page's secondary form (e-mail and password come first). */
 export async function signIn(page: Page, baseUrl: string, token: string): Promise<void> {
   await page.goto(`${baseUrl}/instances`);
+  await page.getByRole("button", { name: "Use the admin token" }).click();
   await page.getByLabel("Admin token").fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign out" }).waitFor();
+}
+
+/** Signs in with a team member's e-mail and password. */
+export async function signInWithPassword(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/inbox`);
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("button", { name: "Sign out" }).waitFor();
 }

@@ -44,6 +44,7 @@ describe("dashboard shell in Chromium", () => {
     await page.getByRole("form", { name: "Sign in" }).waitFor();
     expect(await page.getByRole("navigation", { name: "Main" }).count()).toBe(0);
 
+    await page.getByRole("button", { name: "Use the admin token" }).click();
     await page.getByLabel("Admin token").fill("not-the-token");
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByRole("alert").textContent()).resolves.toMatch(/not valid/);

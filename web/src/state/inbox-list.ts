@@ -9,11 +9,18 @@ const MAX_LIMIT = 200;
 /** A burst of changes (many messages at once) costs one refetch. */
 const SETTLE_MS = 80;
 
-/** The inbox's conversation list: newest activity first, search, "Load more", live re-ordering. */
-export const ConversationListModel = createModel(() => {
+/** Mine / Unassigned / All (`assigned=` of GET /api/conversations). */
+export type InboxView = "me" | "unassigned" | "all";
+
+/**
+ * The inbox's conversation list: newest activity first, search, the Mine / Unassigned / All
+ * views, "Load more", live re-ordering (an assignment is a conversations change: it moves live).
+ */
+export const ConversationListModel = createModel((initialView: InboxView) => {
   const items = signal<ConversationView[] | null>(null);
   const next = signal<string | null>(null);
   const q = signal("");
+  const view = signal<InboxView>(initialView);
   const error = signal<string | null>(null);
 
   // Only the newest request may write the list: a slow answer for an earlier search (or an
@@ -34,11 +41,12 @@ export const ConversationListModel = createModel(() => {
     inflight = ctrl;
     try {
       const text = q.peek().trim();
+      const assigned = view.peek();
       const limit = Math.min(MAX_LIMIT, Math.max(PAGE, loaded));
-      const page = await call(api.conversations.$get({ query: query({ q: text, limit }) }, { init: { signal: ctrl.signal } }));
+      const page = await call(api.conversations.$get({ query: query({ q: text, assigned, limit }) }, { init: { signal: ctrl.signal } }));
       if (mine !== seq) return;
-      const sameQuery = shownQ === text;
-      shownQ = text;
+      const sameQuery = shownQ === `${assigned}|${text}`;
+      shownQ = `${assigned}|${text}`;
       // Past one request's worth (or when "Load more" finished meanwhile), rows already shown
       // below the refetched ones stay, and so does the cursor that continues after them.
       const tail = sameQuery && page.next_cursor ? (items.peek() ?? []).filter((c) => !page.items.some((i) => i.id === c.id)) : [];
@@ -57,9 +65,10 @@ export const ConversationListModel = createModel(() => {
     timer = setTimeout(() => void load(), SETTLE_MS);
   };
 
-  // A new search starts from the first page.
+  // A new search or view starts from the first page.
   effect(() => {
     q.value;
+    view.value;
     untracked(() => {
       loaded = PAGE;
       soon();
@@ -75,17 +84,28 @@ export const ConversationListModel = createModel(() => {
     items: items as ReadonlySignal<ConversationView[] | null>,
     next: next as ReadonlySignal<string | null>,
     q: q as ReadonlySignal<string>,
+    view: view as ReadonlySignal<InboxView>,
     error: error as ReadonlySignal<string | null>,
     search(text: string) {
       q.value = text;
+    },
+    show(v: InboxView) {
+      if (v === view.peek()) return;
+      // The rows of the other view must not linger under this one's tab.
+      batch(() => {
+        view.value = v;
+        items.value = null;
+        next.value = null;
+      });
     },
     async loadMore() {
       const cursor = next.peek();
       if (!cursor) return;
       const text = q.peek().trim();
-      const page = await call(api.conversations.$get({ query: query({ q: text, cursor, limit: PAGE }) }));
-      // The search changed meanwhile: these rows belong to the old one.
-      if (q.peek().trim() !== text) return;
+      const assigned = view.peek();
+      const page = await call(api.conversations.$get({ query: query({ q: text, assigned, cursor, limit: PAGE }) }));
+      // The search or view changed meanwhile: these rows belong to the old one.
+      if (q.peek().trim() !== text || view.peek() !== assigned) return;
       const cur = items.peek() ?? [];
       const merged = [...cur, ...page.items.filter((i) => !cur.some((c) => c.id === i.id))];
       loaded = merged.length;

@@ -109,6 +109,14 @@ export const ThreadModel = createModel((id: string) => {
         return false;
       }
     },
+    /** Gives the conversation to a person (null: nobody); the list moves it live. */
+    async assign(userId: string | null) {
+      try {
+        conv.value = await call(api.conversations[":id"].assign.$post({ param, json: { user_id: userId } }));
+      } catch (err) {
+        error.value = message(err, "Could not assign the conversation");
+      }
+    },
     async togglePause() {
       const c = conv.peek();
       if (!c) return;

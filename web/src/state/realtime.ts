@@ -7,7 +7,7 @@ import { computed, createModel, effect, type ReadonlySignal, signal } from "@pre
 import { useEffect, useRef } from "preact/hooks";
 import type { InstanceView } from "../../../worker/shared/instances";
 import { PING, PONG } from "../../../worker/shared/keep-alive";
-import type { ChangedEvent, ClientMessage, PresenceEvent, ServerEvent, Topic } from "../../../worker/shared/ws-events";
+import type { ChangedEvent, ClientMessage, NotificationEvent, PresenceEvent, ServerEvent, Topic } from "../../../worker/shared/ws-events";
 import { api, call, signedIn, sockets } from "../api/client";
 
 export type LiveStatus = "connecting" | "live" | "offline";
@@ -118,12 +118,14 @@ export const RealtimeModel = createModel(() => {
   const channel = new ChannelModel({ url: sockets.hub, isSnapshot: (e) => e.type === "snapshot" });
   const byTopic = new Map<Topic, Set<Listener>>();
   const resync = new Set<Listener>();
+  const notified = new Set<(event: NotificationEvent) => void>();
   /** The hub's latest `presence` frame on this socket (null while it is not live). */
   const presence = signal<PresenceEvent | null>(null);
   channel.listen((event) => {
     // Anything may have changed while the socket was down: every view refetches.
     if (event.type === "snapshot") for (const fn of resync) fn();
     else if (event.type === "changed") for (const fn of byTopic.get(event.topic) ?? []) fn(event);
+    else if (event.type === "notification") for (const fn of notified) fn(event);
     else if (event.type === "presence") presence.value = event;
   });
   effect(() => {
@@ -152,6 +154,11 @@ export const RealtimeModel = createModel(() => {
         for (const t of topics) byTopic.get(t)?.delete(l);
         resync.delete(l);
       };
+    },
+    /** Calls `fn` for every notification to this person (an @mention, an assignment); returns the unsubscribe. */
+    onNotification(fn: (event: NotificationEvent) => void): () => void {
+      notified.add(fn);
+      return () => void notified.delete(fn);
     },
   };
 });

@@ -3,6 +3,8 @@ import type { AgentView } from "../../../../worker/shared/agents";
 import { ApiError, api, call } from "../../api/client";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { PageHeader } from "../../components/page-header";
+import { AdminOnly } from "../../components/role-gate";
+import { canAdmin } from "../../state/me";
 import { useAgents } from "./use-agents";
 
 export function AgentList() {
@@ -12,11 +14,13 @@ export function AgentList() {
   return (
     <section class="agents">
       <PageHeader title="AI agents">
-        <a href="/agents/new">
-          <button type="button" class="primary">
-            New agent
-          </button>
-        </a>
+        <AdminOnly>
+          <a href="/agents/new">
+            <button type="button" class="primary">
+              New agent
+            </button>
+          </a>
+        </AdminOnly>
       </PageHeader>
       <p class="muted small agents-intro">
         An agent answers inbound messages on its WhatsApp number for contacts carrying one of its tags (the agent with the most matching tags wins; ties go to
@@ -76,9 +80,13 @@ function AgentRow({ agent: a, instanceName, onChanged, onDelete }: { agent: Agen
   return (
     <li class={`agent-row${a.enabled ? "" : " disabled"}`} data-testid="agent-row" data-name={a.name}>
       <div class="agent-main">
-        <a class="agent-name" href={`/agents/${a.id}`}>
-          {a.name}
-        </a>
+        {canAdmin.value ? (
+          <a class="agent-name" href={`/agents/${a.id}`}>
+            {a.name}
+          </a>
+        ) : (
+          <strong class="agent-name">{a.name}</strong>
+        )}
         <span class="small muted">
           {instanceName} · <span class="mono">{a.model}</span>
         </span>
@@ -99,26 +107,28 @@ function AgentRow({ agent: a, instanceName, onChanged, onDelete }: { agent: Agen
           </p>
         )}
       </div>
-      <div class="agent-actions">
-        <label class="switch">
-          <input
-            type="checkbox"
-            role="switch"
-            aria-checked={a.enabled}
-            checked={a.enabled}
-            disabled={busy}
-            onChange={toggle}
-            aria-label={`${a.name} enabled`}
-          />
-          <span>{a.enabled ? "Enabled" : "Disabled"}</span>
-        </label>
-        <a href={`/agents/${a.id}`}>
-          <button type="button">Edit</button>
-        </a>
-        <button type="button" class="danger" onClick={onDelete}>
-          Delete
-        </button>
-      </div>
+      <AdminOnly>
+        <div class="agent-actions">
+          <label class="switch">
+            <input
+              type="checkbox"
+              role="switch"
+              aria-checked={a.enabled}
+              checked={a.enabled}
+              disabled={busy}
+              onChange={toggle}
+              aria-label={`${a.name} enabled`}
+            />
+            <span>{a.enabled ? "Enabled" : "Disabled"}</span>
+          </label>
+          <a href={`/agents/${a.id}`}>
+            <button type="button">Edit</button>
+          </a>
+          <button type="button" class="danger" onClick={onDelete}>
+            Delete
+          </button>
+        </div>
+      </AdminOnly>
     </li>
   );
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "preact/hooks";
 import type { CampaignView } from "../../../../worker/shared/campaigns";
 import { ApiError, api, call } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
+import { AdminOnly } from "../../components/role-gate";
 import { useLive } from "../../state/realtime";
 import { PauseReason, Progress, StatusBadge, when } from "./progress";
 
@@ -22,11 +23,13 @@ export function CampaignList() {
   return (
     <section>
       <PageHeader title="Campaigns">
-        <a href="/campaigns/new">
-          <button type="button" class="primary">
-            New campaign
-          </button>
-        </a>
+        <AdminOnly>
+          <a href="/campaigns/new">
+            <button type="button" class="primary">
+              New campaign
+            </button>
+          </a>
+        </AdminOnly>
       </PageHeader>
       {error && (
         <p class="error" role="alert">

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "preact/hooks";
 import type { CampaignDetail, CampaignRecipientView, RecipientStatus } from "../../../../worker/shared/campaigns";
 import { ApiError, api, call, query } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
+import { AdminOnly } from "../../components/role-gate";
 import { useLive } from "../../state/realtime";
 import { PauseReason, Progress, StatusBadge, when } from "./progress";
 
@@ -67,26 +68,28 @@ export function ShowCampaign({ id }: { id: string }) {
   return (
     <section class="cmp-show">
       <PageHeader title={c.name}>
-        {(c.status === "pending" || c.status === "scheduled") && (
-          <button type="button" class="primary" disabled={busy} onClick={() => act("start")}>
-            Start now
-          </button>
-        )}
-        {(c.status === "in_progress" || c.status === "scheduled") && (
-          <button type="button" disabled={busy} onClick={() => act("pause")}>
-            Pause
-          </button>
-        )}
-        {c.status === "paused" && (
-          <button type="button" class="primary" disabled={busy} onClick={() => act("resume")}>
-            Resume
-          </button>
-        )}
-        {["pending", "scheduled", "in_progress", "paused"].includes(c.status) && (
-          <button type="button" class="danger" disabled={busy} onClick={() => act("cancel")}>
-            Cancel
-          </button>
-        )}
+        <AdminOnly>
+          {(c.status === "pending" || c.status === "scheduled") && (
+            <button type="button" class="primary" disabled={busy} onClick={() => act("start")}>
+              Start now
+            </button>
+          )}
+          {(c.status === "in_progress" || c.status === "scheduled") && (
+            <button type="button" disabled={busy} onClick={() => act("pause")}>
+              Pause
+            </button>
+          )}
+          {c.status === "paused" && (
+            <button type="button" class="primary" disabled={busy} onClick={() => act("resume")}>
+              Resume
+            </button>
+          )}
+          {["pending", "scheduled", "in_progress", "paused"].includes(c.status) && (
+            <button type="button" class="danger" disabled={busy} onClick={() => act("cancel")}>
+              Cancel
+            </button>
+          )}
+        </AdminOnly>
       </PageHeader>
       {error && (
         <p class="error" role="alert">

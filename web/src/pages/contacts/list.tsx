@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { qs } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
+import { AdminOnly } from "../../components/role-gate";
 import { ContactListModel, TagsModel } from "../../state/contacts";
 import { BulkBar, type Selection } from "./bulk";
 import { ContactForm, EditContactLoader } from "./form";
@@ -98,12 +99,14 @@ export function ContactList({ modal }: { modal: string | null }) {
   return (
     <section class="contacts">
       <PageHeader title="Contacts">
-        <button type="button" onClick={() => setImporting(true)}>
-          Import CSV
-        </button>
-        <a class="button" href={`/api/contacts/export${qs(params)}`} download data-testid="export-link">
-          Export CSV
-        </a>
+        <AdminOnly>
+          <button type="button" onClick={() => setImporting(true)}>
+            Import CSV
+          </button>
+          <a class="button" href={`/api/contacts/export${qs(params)}`} download data-testid="export-link">
+            Export CSV
+          </a>
+        </AdminOnly>
         <button type="button" class="primary" onClick={() => openModal("new")}>
           Add contact
         </button>

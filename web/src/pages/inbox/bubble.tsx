@@ -49,7 +49,11 @@ export function Bubble({ m, onRetry }: { m: MessageView; onRetry: (m: MessageVie
   return (
     <div class={`bubble-row${m.from_me ? " mine" : ""}`}>
       <div class={`bubble${m.status === "failed" ? " failed" : ""}`} data-testid="message" data-id={m.id} data-status={m.status} data-type={m.type}>
-        {m.from_me && m.sender !== "user" && <div class="bubble-sender small muted">{m.sender === "phone" ? "from the phone" : m.sender}</div>}
+        {m.from_me && (m.sender !== "user" || m.sender_name) && (
+          <div class="bubble-sender small muted" data-testid="sender">
+            {m.sender === "user" ? m.sender_name : m.sender === "phone" ? "from the phone" : m.sender}
+          </div>
+        )}
         {m.deleted_at ? (
           <em class="muted">This message was deleted</em>
         ) : m.type === "text" ? (

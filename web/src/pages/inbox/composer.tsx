@@ -25,6 +25,9 @@ function sendError(err: unknown): string {
   return "The message could not be sent: check its text and attachment.";
 }
 
+/** Who has the conversation, from a 409 assigned_to_other's details. */
+const assigneeOf = (details: unknown) => (details as { assignee?: { name?: string } } | undefined)?.assignee?.name || "someone else";
+
 /**
  * Text box + attach: a file becomes a media message (the text, if any, its caption). A voice
  * note has no caption on WhatsApp, so text typed with one is sent as a text message after it.
@@ -34,6 +37,8 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  /** Someone else has the conversation: the name to ask about before replying. */
+  const [othersName, setOthersName] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
 
   const kind = file ? typeOfFile(file.type || "application/octet-stream") : null;
@@ -46,12 +51,15 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
     if (input.current) input.current.value = "";
   };
 
-  const send = (json: SendBody) => call(api.conversations[":id"].messages.$post({ param: { id: conversationId }, json }));
-  const submit = async (e?: Event) => {
+  const submit = async (e?: Event, confirm = false) => {
     e?.preventDefault();
     if (busy || tooLong || (!text.trim() && !file)) return;
+    // `confirm`: the sender was asked and replies although someone else is assigned.
+    const send = (json: SendBody) =>
+      call(api.conversations[":id"].messages.$post({ param: { id: conversationId }, json: confirm ? { ...json, confirm } : json }));
     setBusy(true);
     setError(null);
+    setOthersName(null);
     stoppedTyping();
     try {
       if (file && kind) {
@@ -65,7 +73,8 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
       onSent(await send({ type: "text", content: text }));
       setText("");
     } catch (err) {
-      setError(sendError(err));
+      if (err instanceof ApiError && err.code === "assigned_to_other") setOthersName(assigneeOf(err.details));
+      else setError(sendError(err));
     } finally {
       setBusy(false);
     }
@@ -77,6 +86,17 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
         <p class="error small" role="alert">
           {error}
         </p>
+      )}
+      {othersName !== null && (
+        <div class="composer-confirm small" role="alertdialog" aria-label="Reply anyway?">
+          <span>Assigned to {othersName} — reply anyway?</span>
+          <button type="button" class="primary small" onClick={() => void submit(undefined, true)}>
+            Reply anyway
+          </button>
+          <button type="button" class="small" onClick={() => setOthersName(null)}>
+            Cancel
+          </button>
+        </div>
       )}
       {file && (
         <div class="composer-file small">

@@ -1,15 +1,44 @@
 import { useModel } from "@preact/signals";
-import { ConversationListModel } from "../../state/inbox-list";
+import { ConversationListModel, type InboxView } from "../../state/inbox-list";
+import { me } from "../../state/me";
 import { shortTime } from "./format";
 
-/** The conversation list: newest activity first, live re-ordering, search. */
+const VIEWS: { view: InboxView; label: string }[] = [
+  { view: "me", label: "Mine" },
+  { view: "unassigned", label: "Unassigned" },
+  { view: "all", label: "All" },
+];
+
+const EMPTY: Record<InboxView, string> = {
+  me: "Nothing assigned to you. Conversations assigned to you appear here.",
+  unassigned: "Every conversation has someone.",
+  all: "No conversations yet. Messages to your connected numbers appear here.",
+};
+
+/** The conversation list: Mine / Unassigned / All, newest activity first, live re-ordering, search. */
 export function ConversationList({ selected }: { selected: string | null }) {
-  const list = useModel(ConversationListModel);
+  // A person starts on their own; the admin token (nobody can assign it) on everything.
+  const list = useModel(() => new ConversationListModel(me.peek()?.user ? "me" : "all"));
   const items = list.items.value;
   const next = list.next.value;
+  const view = list.view.value;
 
   return (
     <aside class="inbox-list" aria-label="Conversations">
+      <div class="inbox-views" role="tablist" aria-label="Which conversations">
+        {VIEWS.map((v) => (
+          <button
+            key={v.view}
+            type="button"
+            role="tab"
+            aria-selected={view === v.view}
+            class={view === v.view ? "on" : undefined}
+            onClick={() => list.show(v.view)}
+          >
+            {v.label}
+          </button>
+        ))}
+      </div>
       <input
         class="inbox-search"
         type="search"
@@ -26,7 +55,7 @@ export function ConversationList({ selected }: { selected: string | null }) {
       {items === null ? (
         <p class="muted small inbox-pad">Loading…</p>
       ) : items.length === 0 ? (
-        <p class="empty">{list.q.value ? "No conversation matches." : "No conversations yet. Messages to your connected numbers appear here."}</p>
+        <p class="empty">{list.q.value ? "No conversation matches." : EMPTY[view]}</p>
       ) : (
         <ul class="conv-list">
           {items.map((c) => (
@@ -59,6 +88,12 @@ export function ConversationList({ selected }: { selected: string | null }) {
                   {c.contact_name ? `${c.contact_number} · ` : ""}
                   {c.instance_name}
                   {c.status === "archived" ? " · archived" : ""}
+                  {c.assignee && (
+                    <span class="conv-assignee" data-testid="conv-assignee">
+                      {" "}
+                      · {c.assignee.id === me.value?.user?.id ? "you" : c.assignee.name}
+                    </span>
+                  )}
                 </div>
               </a>
             </li>

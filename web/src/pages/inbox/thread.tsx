@@ -2,18 +2,27 @@ import { useModel } from "@preact/signals";
 import { Fragment } from "preact";
 import { useLayoutEffect, useRef } from "preact/hooks";
 import { useLocation } from "preact-iso";
+import { NotesModel } from "../../state/inbox-notes";
 import { ThreadModel } from "../../state/inbox-thread";
 import { useViewing } from "../../state/presence";
+import { RosterModel } from "../../state/roster";
 import { Bubble } from "./bubble";
-import { Composer } from "./composer";
+import { ComposeArea } from "./compose-area";
 import { dayLabel } from "./format";
+import { NoteCard } from "./note";
+import { PresenceLine } from "./presence-line";
+import { ThreadHead } from "./thread-head";
+import { timeline } from "./timeline";
 
-/** One conversation: bubbles (newest at the bottom), ticks, media, composer, agent pause. */
+/** One conversation: bubbles and private notes (newest at the bottom), ticks, media, who has it, who is here, the composer. */
 export function Thread({ id }: { id: string }) {
   const thread = useModel(() => new ThreadModel(id));
   useViewing(id);
+  const notes = useModel(() => new NotesModel(id));
+  const roster = useModel(RosterModel);
   const conv = thread.conv.value;
   const messages = thread.messages.value;
+  const items = timeline(messages, notes.notes.value, thread.older.value === null);
   const { route } = useLocation();
   const scroller = useRef<HTMLDivElement>(null);
   // Follow new messages while the reader is at the bottom; stay put once they scroll up.
@@ -28,7 +37,7 @@ export function Thread({ id }: { id: string }) {
       el.scrollTop = el.scrollHeight - fromBottom.current;
       fromBottom.current = null;
     } else if (stick.current) el.scrollTop = el.scrollHeight;
-  }, [messages]);
+  }, [items.length, messages]);
 
   const loadOlder = () =>
     thread.loadOlder(() => {
@@ -55,35 +64,14 @@ export function Thread({ id }: { id: string }) {
 
   return (
     <section class="thread" aria-label="Conversation">
-      <header class="thread-head">
-        <a href="/inbox" class="thread-back" aria-label="Back to conversations">
-          ←
-        </a>
-        <div class="thread-who">
-          <strong>{conv ? conv.contact_name || conv.contact_number : "…"}</strong>
-          {conv && (
-            <div class="small muted">
-              {conv.contact_number} · {conv.instance_name}
-              {conv.status === "archived" ? " · archived" : ""}
-            </div>
-          )}
-          {conv?.flow && (
-            <div class="small flow-badge" data-testid="flow-badge" title={`Menu running until ${new Date(conv.flow.expires_at).toLocaleTimeString()}`}>
-              In menu “{conv.flow.name}” · step {conv.flow.step}
-            </div>
-          )}
-        </div>
-        {conv && (
-          <label class="agent-toggle small" title="Pause the AI agent on this conversation (a human takes over)">
-            <input type="checkbox" checked={conv.agent_paused} onChange={() => void thread.togglePause()} /> Agent paused
-          </label>
-        )}
-        {conv?.status === "active" && (
-          <button type="button" class="small thread-archive" onClick={archive}>
-            Archive
-          </button>
-        )}
-      </header>
+      <ThreadHead
+        conv={conv}
+        roster={roster}
+        onAssign={(userId) => void thread.assign(userId)}
+        onTogglePause={() => void thread.togglePause()}
+        onArchive={archive}
+      />
+      <PresenceLine conversationId={id} />
       {conv?.agent_error && (
         <p class="agent-error inbox-pad" role="status" data-testid="agent-error">
           AI agent stopped: {conv.agent_error}. A person has the conversation; untick “Agent paused” to let the agent try again.
@@ -92,6 +80,11 @@ export function Thread({ id }: { id: string }) {
       {conv?.status === "archived" && (
         <p class="archived-banner inbox-pad" role="status" data-testid="archived-banner">
           This conversation is archived. A message you send here goes to {conv.contact_name || conv.contact_number}’s current conversation.
+        </p>
+      )}
+      {notes.error.value && (
+        <p class="error inbox-pad" role="alert">
+          {notes.error}
         </p>
       )}
       {thread.error.value && (
@@ -112,24 +105,22 @@ export function Thread({ id }: { id: string }) {
             Load older messages
           </button>
         )}
-        {messages.length === 0 && <p class="empty">No messages yet. Say hello!</p>}
-        {messages.map((m, i) => {
-          const day = new Date(m.timestamp).toDateString();
-          const newDay = i === 0 || new Date(messages[i - 1]!.timestamp).toDateString() !== day;
-          return (
-            <Fragment key={m.id}>
-              {newDay && (
-                <div class="day-separator small" data-testid="day-separator">
-                  <span>{dayLabel(m.timestamp)}</span>
-                </div>
-              )}
-              <Bubble m={m} onRetry={(m) => void thread.retry(m)} />
-            </Fragment>
-          );
-        })}
+        {items.length === 0 && <p class="empty">No messages yet. Say hello!</p>}
+        {items.map((it, i) => (
+          <Fragment key={it.key}>
+            {(i === 0 || items[i - 1]!.day !== it.day) && (
+              <div class="day-separator small" data-testid="day-separator">
+                <span>{dayLabel(it.at)}</span>
+              </div>
+            )}
+            {it.kind === "message" ? <Bubble m={it.message} onRetry={(m) => void thread.retry(m)} /> : <NoteCard note={it.note} />}
+          </Fragment>
+        ))}
       </div>
-      <Composer
+      <ComposeArea
         conversationId={id}
+        notes={notes}
+        roster={roster}
         onSent={(m) => {
           // From an archived conversation the server files the message under the contact's
           // active one: follow it there.

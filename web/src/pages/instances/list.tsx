@@ -3,6 +3,7 @@ import type { InstanceView } from "../../../../worker/shared/instances";
 import { ApiError, api, call } from "../../api/client";
 import { Modal } from "../../components/modal";
 import { PageHeader } from "../../components/page-header";
+import { AdminOnly } from "../../components/role-gate";
 import { StatusDot } from "../../components/status-dot";
 import { useLive } from "../../state/realtime";
 import { EvolutionUnreachable } from "./unreachable";
@@ -25,11 +26,13 @@ export function InstanceList() {
   return (
     <section>
       <PageHeader title="Instances">
-        <a href="/instances/new">
-          <button type="button" class="primary">
-            Connect a number
-          </button>
-        </a>
+        <AdminOnly>
+          <a href="/instances/new">
+            <button type="button" class="primary">
+              Connect a number
+            </button>
+          </a>
+        </AdminOnly>
       </PageHeader>
       {error && (
         <p class="error" role="alert">
@@ -82,35 +85,37 @@ function InstanceCard({ instance: i, onEdit, onChanged }: { instance: InstanceVi
           {error}
         </div>
       )}
-      <div class="row" style={{ marginTop: "0.6rem" }}>
-        {i.status !== "open" && (
-          <a href={`/instances/${i.id}`}>
-            <button type="button">{i.status === "pending" ? "Show QR" : "Reconnect"}</button>
-          </a>
-        )}
-        <button type="button" onClick={onEdit}>
-          Edit webhook
-        </button>
-        {i.status === "open" && (
+      <AdminOnly>
+        <div class="row" style={{ marginTop: "0.6rem" }} data-testid="instance-actions">
+          {i.status !== "open" && (
+            <a href={`/instances/${i.id}`}>
+              <button type="button">{i.status === "pending" ? "Show QR" : "Reconnect"}</button>
+            </a>
+          )}
+          <button type="button" onClick={onEdit}>
+            Edit webhook
+          </button>
+          {i.status === "open" && (
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => confirm(`Log out ${i.name} from WhatsApp?`) && act(() => call(api.instances[":id"].logout.$post({ param: { id: i.id } })))}
+            >
+              Log out
+            </button>
+          )}
           <button
             type="button"
+            class="danger"
             disabled={busy}
-            onClick={() => confirm(`Log out ${i.name} from WhatsApp?`) && act(() => call(api.instances[":id"].logout.$post({ param: { id: i.id } })))}
+            onClick={() =>
+              confirm(`Delete ${i.name}? Conversations keep their history.`) && act(() => call(api.instances[":id"].$delete({ param: { id: i.id } })))
+            }
           >
-            Log out
+            Delete
           </button>
-        )}
-        <button
-          type="button"
-          class="danger"
-          disabled={busy}
-          onClick={() =>
-            confirm(`Delete ${i.name}? Conversations keep their history.`) && act(() => call(api.instances[":id"].$delete({ param: { id: i.id } })))
-          }
-        >
-          Delete
-        </button>
-      </div>
+        </div>
+      </AdminOnly>
     </article>
   );
 }
