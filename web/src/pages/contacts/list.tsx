@@ -5,6 +5,7 @@ import { qs } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
 import { AdminOnly } from "../../components/role-gate";
 import { ContactListModel, TagsModel } from "../../state/contacts";
+import { canAdmin } from "../../state/me";
 import { BulkBar, type Selection } from "./bulk";
 import { ContactForm, EditContactLoader } from "./form";
 import { ImportDialog } from "./import";
@@ -174,7 +175,8 @@ export function ContactList({ modal }: { modal: string | null }) {
         )}
       </div>
 
-      {(selection.ids.size > 0 || selection.allMatching) && (
+      {/* Bulk edits are for owners and admins (POST /api/contacts/bulk). */}
+      {canAdmin.value && (selection.ids.size > 0 || selection.allMatching) && (
         <BulkBar
           selection={selection}
           total={count}
