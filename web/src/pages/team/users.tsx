@@ -52,7 +52,8 @@ function UserRow({ user: u, unitNames, onChanged }: { user: UserView; unitNames:
       setBusy(false);
     }
   };
-  const patch = (json: { role?: Role; disabled?: boolean }) => act(() => call(api.users[":id"].$patch({ param: { id: u.id }, json })));
+  const patch = (json: { role?: Role; disabled?: boolean; capacity?: number | null }) =>
+    act(() => call(api.users[":id"].$patch({ param: { id: u.id }, json })));
   const newLink = () =>
     act(async () => {
       const r = await call(api.users[":id"].invite.$post({ param: { id: u.id } }));
@@ -90,6 +91,26 @@ function UserRow({ user: u, unitNames, onChanged }: { user: UserView; unitNames:
             ))
           ) : (
             <span class="small muted">no unit: sees nothing</span>
+          )}
+          {u.role === "agent" && (
+            <label class="small muted team-capacity">
+              Auto-assign at most{" "}
+              <input
+                type="number"
+                min={1}
+                max={1000}
+                placeholder="any"
+                aria-label={`Capacity of ${u.name}`}
+                value={u.capacity ?? ""}
+                disabled={busy || !manageable}
+                onChange={(e) => {
+                  const v = e.currentTarget.value.trim();
+                  const n = Number(v);
+                  if (v === "" || (Number.isInteger(n) && n >= 1 && n <= 1000)) void patch({ capacity: v === "" ? null : n });
+                }}
+              />{" "}
+              open conversations
+            </label>
           )}
         </td>
         <td>
