@@ -91,6 +91,14 @@ describe("the team inbox in Chromium", () => {
     await agent.getByText("Nothing assigned to you").waitFor();
     await agent.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
     await anaRow.getByTestId("user-state").getByText("active").waitFor({ timeout: 10_000 });
+    // Her auto-assignment capacity, set on her row, is what the API keeps.
+    await anaRow.getByLabel("Capacity of Ana Agent").fill("3");
+    await anaRow.getByLabel("Capacity of Ana Agent").dispatchEvent("change");
+    await expect
+      .poll(
+        async () => (await stack.api<{ items: { name: string; capacity: number | null }[] }>("/api/users")).items.find((u) => u.name === "Ana Agent")?.capacity,
+      )
+      .toBe(3);
 
     // A customer writes in; the owner assigns the conversation to Ana.
     const from = `55119${String(Math.floor(1e7 + Math.random() * 9e7))}`;
