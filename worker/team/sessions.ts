@@ -7,6 +7,7 @@ import { newId, randomToken } from "../platform/lib/ids";
 import { SESSION_COOKIE } from "./auth";
 import { secretHash } from "./password";
 import { insertSession } from "./sessions.queries";
+import { touchUser } from "./users.queries";
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
@@ -22,7 +23,8 @@ export async function openSession(c: Context<AppEnv>, userId: string | null): Pr
     userAgent: c.req.header("user-agent")?.slice(0, 200) ?? null,
     ip: c.req.header("cf-connecting-ip") ?? null,
   };
-  await insertSession(getDb(c.env.DB), row);
+  const db = getDb(c.env.DB);
+  await Promise.all([insertSession(db, row), ...(userId ? [touchUser(db, userId, now)] : [])]);
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: "Strict",
