@@ -3,27 +3,17 @@
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { PresenceEvent, PresencePerson, ServerEvent } from "../../shared/ws-events";
-import { api, BASE, eventually, jsonOf, uid } from "../helpers";
+import { BASE, eventually } from "../helpers";
+import { invite, unit } from "./fixtures";
 
 export const ORIGIN = BASE;
 
-export async function createUnit(instanceIds: string[]): Promise<string> {
-  const res = await api("/api/units", { method: "POST", json: { name: `unit-${uid()}`, instance_ids: instanceIds } });
-  expect(res.status).toBe(201);
-  return (await jsonOf<{ id: string }>(res)).id;
-}
+export const createUnit = async (instanceIds: string[]): Promise<string> => (await unit({ instanceIds })).id;
 
-/** Invites a person, accepts the invite with a password, and returns their id and session cookie. */
+/** A person invited and signed in (fixtures.ts), with the Cookie header their browser would send. */
 export async function signedInUser(name: string, role: "agent" | "admin", unitIds: string[]): Promise<{ id: string; cookie: string }> {
-  const res = await api("/api/users", { method: "POST", json: { email: `${name.toLowerCase()}-${uid()}@example.test`, name, role, unit_ids: unitIds } });
-  expect(res.status).toBe(201);
-  const { id, invite_url } = await jsonOf<{ id: string; invite_url: string }>(res);
-  const token = /#token=([^&]+)/.exec(invite_url)?.[1];
-  const accepted = await api("/api/invites/accept", { auth: false, method: "POST", json: { token, password: "correct horse battery" } });
-  expect(accepted.status).toBe(200);
-  const cookie = /parley_session=([^;]+)/.exec(accepted.headers.get("set-cookie") ?? "")?.[1];
-  if (!cookie) throw new Error("no session cookie");
-  return { id, cookie: `parley_session=${cookie}` };
+  const p = await invite({ name, role, unitIds });
+  return { id: p.id, cookie: `parley_session=${p.cookie}` };
 }
 
 export type Socket = {
