@@ -25,11 +25,10 @@ try {
   console.log(`  webhooks and API calls to ${direct ? `the Worker runtime directly (${direct})` : `wrangler dev's reload proxy (${stack.baseUrl})`}`);
   const headers = { authorization: `Bearer ${stack.adminToken}`, "content-type": "application/json" };
   const call = async <T>(path: string, json?: unknown): Promise<T> => {
-    const res = await fetch(`${baseUrl}${path}`, {
-      method: json === undefined ? "GET" : "POST",
-      headers,
-      body: json === undefined ? undefined : JSON.stringify(json),
-    });
+    const req = () =>
+      fetch(`${baseUrl}${path}`, { method: json === undefined ? "GET" : "POST", headers, body: json === undefined ? undefined : JSON.stringify(json) });
+    // A read on a kept-alive connection the runtime just closed fails (ECONNRESET): read again.
+    const res = await req().catch((err: unknown) => (json === undefined ? req() : Promise.reject(err)));
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };
