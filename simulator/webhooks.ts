@@ -147,7 +147,9 @@ export class WebhookDispatcher {
     try {
       const res = await this.opts.deliver(job.url, { method: "POST", headers: await buildHeaders(job.headers), body: job.body });
       record.status = res.status;
-      await res.body?.cancel();
+      // Read to its end, as Evolution's axios does: cancelling it drops the connection while the
+      // server may still be writing the answer (the Worker then logs a broken pipe per delivery).
+      await res.arrayBuffer().catch(() => undefined);
     } catch (err) {
       record.error = err instanceof Error ? err.message : String(err);
     }

@@ -15,12 +15,17 @@ const onInstance = (instanceId: string) => sql`${r.campaignId} IN (SELECT ${camp
 
 /** delivered/read by Evolution key.id (stored as the recipient's message_id). Returns campaign ids moved. */
 export async function advanceByMessage(db: Db, instanceId: string, externalId: string, status: "delivered" | "read"): Promise<string[]> {
-  const rows = await db
+  const rows = await advanceByMessageStmt(db, instanceId, externalId, status);
+  return rows.map((x) => x.campaignId);
+}
+
+/** advanceByMessage as a statement for the batch that applies the receipt (returns the campaign ids moved). */
+export function advanceByMessageStmt(db: Db, instanceId: string, externalId: string, status: "delivered" | "read") {
+  return db
     .update(r)
     .set({ status, updatedAt: Date.now() })
     .where(and(eq(r.messageId, externalId), inArray(r.status, BEFORE[status]), onInstance(instanceId)))
     .returning({ campaignId: r.campaignId });
-  return rows.map((x) => x.campaignId);
 }
 
 /** Which of these contacts have a campaign send on this instance not answered yet (for a batch). */

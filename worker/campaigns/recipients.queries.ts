@@ -34,13 +34,17 @@ export async function nextUnclaimed(db: Db, campaignId: string, after: string, l
  * its send.message echo can arrive before the sender has stored the message (EVOLUTION.md §3.7).
  */
 export async function campaignSendInFlight(db: Db, instanceId: string, contactId: string): Promise<boolean> {
-  const rows = await db
+  return (await campaignSendInFlightQuery(db, instanceId, contactId)).length > 0;
+}
+
+/** campaignSendInFlight as a query for a shared batch (a row when one is), the contact possibly a subquery. */
+export function campaignSendInFlightQuery(db: Db, instanceId: string, contactId: string | SQL) {
+  return db
     .select({ id: r.contactId })
     .from(r)
     .innerJoin(campaigns, eq(campaigns.id, r.campaignId))
     .where(and(eq(r.contactId, contactId), eq(r.status, "pending"), gt(r.attempts, 0), eq(campaigns.instanceId, instanceId)))
     .limit(1);
-  return rows.length > 0;
 }
 
 type Counter = "sent" | "failed" | "skipped";

@@ -159,6 +159,9 @@ export async function findByNumber(db: Db, e164: string): Promise<ContactRow | u
   return db.select().from(contacts).where(eq(contacts.whatsappNumber, e164)).get();
 }
 
+/** The id of the contact with this number, as a subquery for another statement (NULL: none). */
+export const contactIdByNumberSql = (e164: string): SQL => sql`(SELECT ${contacts.id} FROM ${contacts} WHERE ${contacts.whatsappNumber} = ${e164})`;
+
 function tagRows(contactId: string, tags: readonly string[]) {
   return tags.map((tag) => ({ contactId, tag }));
 }

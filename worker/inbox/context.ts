@@ -107,7 +107,7 @@ export async function resolveContact(ctx: InboxCtx, digits: string, pushName: st
 }
 
 /** The number a JID's digits are stored under. */
-const e164Of = (ctx: InboxCtx, digits: string) => jidNumber(digits, ctx.env.DEFAULT_COUNTRY);
+export const e164Of = (ctx: Pick<InboxCtx, "env">, digits: string) => jidNumber(digits, ctx.env.DEFAULT_COUNTRY);
 
 async function create(ctx: InboxCtx, e164: string, name: string | null): Promise<CachedContact> {
   try {

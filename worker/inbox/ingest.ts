@@ -38,9 +38,9 @@ export function pushNameOf(item: Pick<MessageItem, "pushName">, fromMe: boolean)
   return name.slice(0, 200);
 }
 
-type Parsed = { item: MessageItem; content: Content; digits: string; fromMe: boolean };
+export type Parsed = { item: MessageItem; content: Content; digits: string; fromMe: boolean };
 
-function parseItem(item: MessageItem): Parsed | Outcome {
+export function parseItem(item: MessageItem): Parsed | Outcome {
   const jid = resolveChatJid(item.key);
   if (!jid.ok) return { status: "ignored", reason: jid.reason };
   const content = messageContent(item.message, item.messageType ?? undefined);

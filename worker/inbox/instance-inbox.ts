@@ -11,6 +11,7 @@ import { dbErrorMessage } from "../platform/db/errors";
 import { type CachedContact, Changes, type InboxCtx, NO_MESSAGE_KEY, type Outcome } from "./context";
 import { recentActiveContacts } from "./conversations.queries";
 import { applyMessageEvent } from "./dispatch";
+import { applyEchoGroup } from "./echo-group";
 import { type PreparedUpsert, prepareUpsert } from "./ingest";
 import { heldExternalIds } from "./message-events.queries";
 import { applyReceiptGroup } from "./receipt-group";
@@ -100,19 +101,23 @@ export class InstanceInbox {
 
   private async drain(): Promise<void> {
     const fresh = (d: Delivery) => !d.repeat && d.receivedAt === undefined;
-    const upsert = (d: Delivery) => d.event === "messages.upsert" && fresh(d) && !Array.isArray(d.data);
-    const receipt = (d: Delivery) => d.event === "messages.update" && fresh(d);
+    const one = (d: Delivery) => fresh(d) && !Array.isArray(d.data);
+    // A run of plain upserts, of receipts or of echoes is looked at as one group; anything else alone.
+    const groups: [(d: Delivery) => boolean, (ds: Delivery[]) => Promise<IngestResult[]>][] = [
+      [(d) => d.event === "messages.upsert" && one(d), (ds) => this.applyGroup(ds)],
+      [(d) => d.event === "messages.update" && fresh(d), (ds) => this.applyReceipts(ds)],
+      // Echoes in one round trip (echo-group.ts); those it cannot settle are applied alone.
+      [(d) => d.event === "send.message" && one(d), async (ds) => applyEchoGroup(await this.ctx(), this.journal, ds, this.alone)],
+    ];
     while (this.pending.length) {
-      // A run of plain upserts, or of receipts, is written as one group; anything else alone.
-      const kind = [upsert, receipt].find((k) => k(this.pending[0]!.d));
+      const [kind, group] = groups.find(([k]) => k(this.pending[0]!.d)) ?? [];
       let n = 0;
       while (kind && n < this.pending.length && n < GROUP && kind(this.pending[n]!.d)) n++;
       const batch = this.pending.splice(0, Math.max(1, n));
       const ds = batch.map((b) => b.d);
       let results: IngestResult[];
       try {
-        results =
-          kind === upsert ? await this.applyGroup(ds) : kind === receipt ? await this.applyReceipts(ds) : await this.applyEach(await this.journal.prepare(ds));
+        results = group ? await group(ds) : await this.applyEach(await this.journal.prepare(ds));
       } catch (err) {
         // Not copied to D1: the instance's alarm copies and applies them later.
         console.error(JSON.stringify({ at: "inbox.prepare", events: batch.length, error: dbErrorMessage(err) || String(err) }));
@@ -137,6 +142,8 @@ export class InstanceInbox {
       return this.applyEach(await this.journal.prepare(ds));
     }
   }
+
+  private readonly alone = async (ds: Delivery[]) => this.applyEach(await this.journal.prepare(ds));
 
   private async applyEach(ds: Delivery[]): Promise<IngestResult[]> {
     const out: IngestResult[] = [];

@@ -25,6 +25,25 @@ export function heldEventsQuery(db: Db, instanceId: string, externalId: string, 
     );
 }
 
+/**
+ * Our send was recorded under this key.id (a campaign send, or another outbox send without a
+ * message of its own): its send.message echo, held meanwhile because it arrived first, is ours
+ * and settled so — in the batch that records the send, instead of by the instance's next look.
+ */
+export function settleHeldEchoesStmt(db: Db, instanceId: string, externalId: string, now: number) {
+  return db
+    .update(webhookEvents)
+    .set({ status: "ignored", error: "echo of a message already stored", processedAt: now })
+    .where(
+      and(
+        eq(webhookEvents.instanceId, instanceId),
+        gte(webhookEvents.dedupeKey, `send.message:${externalId}:`),
+        lt(webhookEvents.dedupeKey, `send.message:${externalId};`),
+        eq(webhookEvents.status, "received"),
+      ),
+    );
+}
+
 /** Every held event for one external id, in one batch (one round trip). */
 export async function heldEvents(db: Db, instanceId: string, externalId: string) {
   const [updates, deletes, echoes] = await db.batch([

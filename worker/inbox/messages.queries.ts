@@ -82,7 +82,7 @@ const MAYBE_DELIVERED_MS = 60 * 60 * 1000;
  * timed out on our side). A send that failed for sure is never a candidate: an echo like it is
  * another API client's message. Oldest first.
  */
-export async function unmatchedOutbound(db: Db, instanceId: string, contactId: string) {
+export function unmatchedOutbound(db: Db, instanceId: string, contactId: string | SQL) {
   return db
     .select({
       id: messages.id,

@@ -2,10 +2,12 @@
 // An event for a message we do not have yet is held (left `received` in webhook_events) and
 // applied when the message lands, whichever order Evolution delivered them in.
 import { onCampaignReceipt } from "../campaigns/followup";
+import { advanceByMessageStmt } from "../campaigns/followup.queries";
 import { storedEnvelope } from "../instances/delivery";
 import { settleWebhookEventsStmt } from "../instances/webhook-events.queries";
 import { advanceOutboxStmt } from "../outbox/outbox.queries";
 import type { Stmt } from "../platform/db/client";
+import { publish } from "../platform/realtime/publish";
 import { type InboxCtx, NO_MESSAGE_KEY, type Outcome } from "./context";
 import { previewDeletedStmt } from "./conversations.queries";
 import { ignoredJidReason } from "./jid";
@@ -59,21 +61,22 @@ export function prepareUpdate(ctx: InboxCtx, items: UpdateItem[]): PreparedUpdat
     const status = statusOfAck(item.status);
     if (!keyId || ignoredJidReason(item.remoteJid ?? "") || !status) continue;
     applied.push({ keyId, status, at: stmts.length });
-    stmts.push(
-      advanceStatusStmt(ctx.db, ctx.instance.id, keyId, status),
-      byExternalQuery(ctx.db, ctx.instance.id, keyId),
-      ...outboxReceipt(ctx, keyId, status),
-    );
+    stmts.push(advanceStatusStmt(ctx.db, ctx.instance.id, keyId, status), byExternalQuery(ctx.db, ctx.instance.id, keyId));
+    // A campaign recipient's send moves with its message (guarded by its own status), in the same batch.
+    if (status === "delivered" || status === "read")
+      stmts.push(advanceByMessageStmt(ctx.db, ctx.instance.id, keyId, status), ...outboxReceipt(ctx, keyId, status));
   }
   const finish = (results: unknown[]): Outcome => {
     let held = false;
+    const campaigns = new Set<string>();
     for (const a of applied) {
       const changed = results[a.at] as { id: string; conversationId: string }[];
       const found = results[a.at + 1] as unknown[];
       for (const m of changed) ctx.changes.message(m.id, m.conversationId);
-      if (changed.length) campaignReceipt(ctx, a.keyId, a.status);
+      if (a.status === "delivered" || a.status === "read") for (const c of results[a.at + 2] as { campaignId: string }[]) campaigns.add(c.campaignId);
       if (!found.length) held = true;
     }
+    if (campaigns.size) ctx.changes.after.push(async () => void (await Promise.all([...campaigns].map((id) => publish(ctx.env, "campaigns", id)))));
     if (held) return { status: "held", reason: "message not stored yet" };
     return applied.length ? { status: "processed" } : { status: "ignored", reason: "no status to apply (group, PENDING or unknown status)" };
   };

@@ -17,6 +17,8 @@ import { settle } from "./settle";
 export const LEASE_MS = 3 * 60_000;
 /** Chats sent to at once per batch. */
 const CONCURRENCY = 32;
+/** Outcomes recorded together while the rest of the batch is still sending (about one D1 batch of statements). */
+const WAVE = 12;
 
 export async function handleOutboxBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const ids: string[] = [];
@@ -58,14 +60,27 @@ export async function sendOutbox(env: Env, ids: string[], now = Date.now()): Pro
     const key = `${row.instanceId}:${row.number}`;
     chats.set(key, [...(chats.get(key) ?? []), row]);
   }
-  const outcomes: Outcome[] = [];
+  // Outcomes are recorded in waves while the other sends are still out (one wave at a time): a
+  // send is on record about as soon as Evolution answered it, before its receipts come back.
+  let outcomes: Outcome[] = [];
+  let recorded = Promise.resolve();
+  const unrecorded: unknown[] = [];
+  const record = () => {
+    const wave = outcomes;
+    outcomes = [];
+    // A wave that cannot be recorded fails the batch (after the others are recorded), as one chunk of settle() does.
+    if (wave.length) recorded = recorded.then(() => settle(env, ctx, wave, Date.now()).catch((err: unknown) => void unrecorded.push(err)));
+  };
   const queue = [...chats.values()];
   await Promise.all(
     Array.from({ length: Math.min(CONCURRENCY, queue.length) }, async () => {
       for (let rows = queue.shift(); rows; rows = queue.shift())
         for (const row of rows) {
           try {
-            outcomes.push(await attempt(env, client, ctx, row, Date.now()));
+            // Awaited before `outcomes` is read: record() may have started a new wave meanwhile.
+            const outcome = await attempt(env, client, ctx, row, Date.now());
+            outcomes.push(outcome);
+            if (outcomes.length >= WAVE) record();
           } catch (err) {
             // Nothing proves it left: the sweeper takes it back when its lease runs out.
             console.error(JSON.stringify({ at: "outbox.attempt", outboxId: row.id, error: String(err) }));
@@ -73,5 +88,7 @@ export async function sendOutbox(env: Env, ids: string[], now = Date.now()): Pro
         }
     }),
   );
-  await settle(env, ctx, outcomes, Date.now());
+  record();
+  await recorded;
+  if (unrecorded.length) throw unrecorded[0];
 }

@@ -6,6 +6,7 @@
 import { completeStmt } from "../campaigns/campaigns.queries";
 import { autoPause } from "../campaigns/lifecycle";
 import { recordFailedStmts, recordSentStmts, skipClaimedStmts } from "../campaigns/recipients.queries";
+import { settleHeldEchoesStmt } from "../inbox/message-events.queries";
 import { attachExternalIdStmt, failPendingStmt, MAYBE_DELIVERED, pendingNoteStmt } from "../inbox/messages.queries";
 import { sentMessageStmts } from "../inbox/outbound";
 import { type Db, getDb, type Stmt } from "../platform/db/client";
@@ -66,6 +67,8 @@ function statementsOf(db: Db, ctx: SendContext, o: Outcome, now: number, f: Foll
             at: now,
           }),
           linkMessageStmt(db, row.id, row.instanceId, o.keyId),
+          // Its echo usually came first and waits, held: it is settled with the record.
+          settleHeldEchoesStmt(db, row.instanceId, o.keyId, now),
         );
       }
       if (campaign) out.push(...recordSentStmts(db, campaign.id, campaign.contact, o.keyId, now));
