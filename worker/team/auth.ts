@@ -1,7 +1,7 @@
 // The /api gate: who is asking (principal), whether they may (access.ts), and the
 // cross-origin rules for cookie-authenticated requests. Runs before every /api route.
 import type { Context } from "hono";
-import { getCookie } from "hono/cookie";
+import { deleteCookie, getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
@@ -92,8 +92,13 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   const need = needOf(c.req.method, c.req.path);
   assertBodyType(c.req.raw);
   const principal = await authenticate(c).catch((err) => {
-    // A public route (signing in, accepting an invite) works with a stale cookie.
-    if (need === "public" && err instanceof ApiError && err.status === 401) return null;
+    if (err instanceof ApiError && err.status === 401) {
+      // A dead session cookie is cleared with its 401, so a browser counts it as one failed
+      // attempt, not one per request (which would soon throttle everyone behind its address).
+      if (getCookie(c, SESSION_COOKIE) !== undefined) deleteCookie(c, SESSION_COOKIE, { path: "/" });
+      // A public route (signing in, accepting an invite) works with a stale cookie.
+      if (need === "public") return null;
+    }
     throw err;
   });
   if (principal === null) {

@@ -97,6 +97,8 @@ describe("sessions end when they should", () => {
     expect((await agent.call("/api/session", { method: "DELETE" })).status).toBe(200);
     const res = await agent.call("/api/me");
     expect(res.status).toBe(401);
+    // The dead cookie is cleared with its 401: a browser stops sending it.
+    expect(res.headers.get("set-cookie")).toMatch(/parley_session=;.*Max-Age=0/i);
   });
 
   it("disabling a user ends their sessions and stops their API keys", async () => {
