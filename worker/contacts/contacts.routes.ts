@@ -44,10 +44,11 @@ async function assertVisible(c: Context<AppEnv>, id: string) {
   if (scope && !(await contactVisibleTo(getDb(c.env.DB), id, scope))) throw notFound("Contact");
 }
 
-async function mustGet(c: Context<AppEnv>, id: string) {
+/** The contact, 404 when missing or (unless the caller already checked) outside an agent's units. */
+async function mustGet(c: Context<AppEnv>, id: string, visibilityChecked = false) {
   const row = await getContact(getDb(c.env.DB), id);
   if (!row) throw notFound("Contact");
-  await assertVisible(c, id);
+  if (!visibilityChecked) await assertVisible(c, id);
   return row;
 }
 
@@ -148,7 +149,7 @@ export const contactsRoutes = new Hono<AppEnv>()
     const { tag } = c.req.valid("json");
     await assertVisible(c, id);
     const changed = await changeTag(getDb(c.env.DB), id, tag, "add", Date.now());
-    const row = await mustGet(c, id);
+    const row = await mustGet(c, id, true);
     if (!row.tags.includes(tag)) throw new ApiError(422, "too_many_tags", `A contact can have at most ${MAX_TAGS_PER_CONTACT} tags`);
     if (changed) {
       announce(c, id, true);
@@ -160,7 +161,7 @@ export const contactsRoutes = new Hono<AppEnv>()
     const { id, tag } = c.req.valid("param");
     await assertVisible(c, id);
     const changed = await changeTag(getDb(c.env.DB), id, tag, "remove", Date.now());
-    const row = await mustGet(c, id);
+    const row = await mustGet(c, id, true);
     if (changed) {
       announce(c, id, true);
       await contactAudit(c, "tag_remove", id, { tag });

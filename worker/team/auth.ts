@@ -27,7 +27,7 @@ export async function principalOf(env: Env, via: Principal["via"], user: UserRow
 }
 
 /** The principal behind a request's credential; null when it carries none; throws 401/429 on a bad one. */
-export async function authenticate(c: Context<AppEnv>): Promise<Principal | null> {
+async function authenticate(c: Context<AppEnv>): Promise<Principal | null> {
   const header = c.req.header("authorization");
   const cookie = getCookie(c, SESSION_COOKIE);
   if (header === undefined && cookie === undefined) return null;

@@ -42,7 +42,7 @@ export const invitesRoutes = new Hono<AppEnv>()
     // A link used to reset a password ends the sessions opened with the old one.
     await revokeSessionsOf(db, user.id, Date.now());
     const session = await openSession(c, user.id);
-    const me = await meView(c.env, user.id);
+    const me = await meView(c.env, user);
     await audit(c, { action: "user.accept_invite", targetType: "user", targetId: user.id }, me.principal);
     await publish(c.env, "users", user.id);
     return c.json({ authenticated: true, expires_at: iso(session.expiresAt), ...me.view });

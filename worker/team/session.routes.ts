@@ -9,12 +9,11 @@ import { validate } from "../platform/http/validate";
 import { iso } from "../platform/lib/time";
 import { disconnectSockets } from "../platform/realtime/publish";
 import { audit } from "./audit";
-import { authenticate } from "./auth";
 import { verifyPassword } from "./password";
 import { clearSessionCookie, openSession } from "./sessions";
 import { revokeSession } from "./sessions.queries";
 import { assertNotBlocked, clientOf, failedAttempt } from "./throttle";
-import { getUserByEmail } from "./users.queries";
+import { getUserByEmail, type UserRow } from "./users.queries";
 import { meView } from "./views";
 
 /** `{token}` (the admin token) or `{email, password}`. */
@@ -44,7 +43,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     async (c) => {
       const body = c.req.valid("json");
       const client = clientOf(c.req);
-      let userId: string | null = null;
+      let person: UserRow | null = null;
       if (body.token !== undefined) {
         if (!adminToken(c.env)) throw new ApiError(503, "not_configured", "ADMIN_TOKEN is not configured on this server");
         if (!(await tokenMatches(c.env, body.token))) {
@@ -58,10 +57,10 @@ export const sessionRoutes = new Hono<AppEnv>()
           await failedAttempt(c.env, client);
           throw new ApiError(401, "invalid_credentials", "That e-mail and password do not match an active account");
         }
-        userId = user.id;
+        person = user;
       }
-      const session = await openSession(c, userId);
-      const me = await meView(c.env, userId);
+      const session = await openSession(c, person?.id ?? null);
+      const me = await meView(c.env, person);
       await audit(
         c,
         { action: "session.sign_in", targetType: "session", targetId: session.id, details: { method: body.token !== undefined ? "token" : "password" } },
@@ -75,8 +74,9 @@ export const sessionRoutes = new Hono<AppEnv>()
     return c.json({ authenticated: true, via: p.via, role: p.role, user: p.user });
   })
   .delete("/", async (c) => {
-    // Public, so a stale cookie can always be cleared; a live one is revoked in D1 at once.
-    const p = await authenticate(c).catch(() => null);
+    // Public, so a stale cookie can always be cleared; a live one (the gate already read it) is
+    // revoked in D1 at once.
+    const p = c.get("principal");
     if (p?.sessionId) {
       await revokeSession(getDb(c.env.DB), p.sessionId, Date.now());
       await disconnectSockets(c.env, { sessionId: p.sessionId });

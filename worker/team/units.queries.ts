@@ -60,9 +60,10 @@ export async function saveUnit(
 
 export const deleteUnit = (db: Db, id: string) => db.delete(units).where(eq(units.id, id)).returning({ id: units.id });
 
-export async function existingIds(db: Db, table: "instances" | "users", ids: string[]): Promise<Set<string>> {
+/** Which of these ids exist (at most 90: the schemas cap id lists under D1's parameter limit). */
+export async function existingIds(db: Db, table: "instances" | "users" | "units", ids: string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
-  const t = table === "instances" ? instances : users;
+  const t = table === "instances" ? instances : table === "users" ? users : units;
   const rows = await db.select({ id: t.id }).from(t).where(inArray(t.id, ids));
   return new Set(rows.map((r) => r.id));
 }

@@ -12,7 +12,7 @@ import { newInvite } from "./invites";
 import type { Principal } from "./principal";
 import { revokeSessionsOf } from "./sessions.queries";
 import { createUserBody, idParam, patchUserBody } from "./team.schemas";
-import { listUnits } from "./units.queries";
+import { existingIds } from "./units.queries";
 import { countOwners, getUser, getUserByEmail, insertUser, listUsers, unitsOfUsers, updateUser } from "./users.queries";
 import { userView } from "./views";
 
@@ -22,7 +22,7 @@ const ownerOnly = (p: Principal, what: string) => {
 
 async function checkUnits(env: Env, unitIds: string[] | undefined) {
   if (!unitIds?.length) return;
-  const known = new Set((await listUnits(getDb(env.DB))).map((u) => u.id));
+  const known = await existingIds(getDb(env.DB), "units", unitIds);
   const missing = unitIds.filter((id) => !known.has(id));
   if (missing.length) throw new ApiError(400, "validation_failed", `Unknown unit: ${missing[0]}`, [{ path: "unit_ids", message: "unknown unit" }]);
 }

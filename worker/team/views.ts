@@ -1,9 +1,8 @@
 // What the API shows of people and units.
-import { getDb } from "../platform/db/client";
 import { iso } from "../platform/lib/time";
 import { principalOf } from "./auth";
 import type { Principal } from "./principal";
-import { getUser, type UserRow } from "./users.queries";
+import type { UserRow } from "./users.queries";
 
 export function userView(u: UserRow, unitIds: string[]) {
   return {
@@ -27,9 +26,8 @@ export function principalView(p: Principal) {
   return { user: p.user, role: p.role, via: p.via, unit_ids: p.unitIds, instance_ids: p.instanceIds };
 }
 
-/** The principal and view of a user who just signed in (userId null: the admin token). */
-export async function meView(env: Env, userId: string | null): Promise<{ principal: Principal; view: ReturnType<typeof principalView> }> {
-  const user = userId ? ((await getUser(getDb(env.DB), userId)) ?? null) : null;
+/** The principal and view of a person who just signed in (null: the admin token). */
+export async function meView(env: Env, user: UserRow | null): Promise<{ principal: Principal; view: ReturnType<typeof principalView> }> {
   const principal = await principalOf(env, "session", user, {});
   return { principal, view: principalView(principal) };
 }
